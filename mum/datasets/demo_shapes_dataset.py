@@ -1,0 +1,37 @@
+"""COCO-format dataset of the embedded demo, generated on first use (nothing is downloaded)."""
+from typing import Optional
+
+from mmdet.datasets import CocoDataset
+from mmdet.registry import DATASETS
+from mmengine.dist import barrier, is_main_process
+from mmengine.logging import print_log
+
+from .demo_data import DEMO_CLASSES, ensure_demo_dataset
+
+
+@DATASETS.register_module()
+class DemoShapesDataset(CocoDataset):
+    """CocoDataset over the demo shapes data in ``data_root``, generating it if missing.
+
+    The main process generates (or checks) the data with
+    :func:`mum.datasets.demo_data.ensure_demo_dataset`; other ranks wait at a barrier.
+
+    Args:
+        generator_cfg (dict, optional): Parameters of the generator (``seed``, ``num_labeled``,
+            ...); the same parameters always give byte-identical files. Defaults to its own.
+        **kwargs: Arguments of CocoDataset (``data_root``, ``ann_file``, ``data_prefix``, ...).
+    """
+    METAINFO = dict(
+        classes=DEMO_CLASSES,
+        palette=[(220, 20, 60), (0, 130, 200), (60, 180, 75), (245, 130, 48), (145, 30, 180),
+                 (70, 240, 240)])
+
+    def __init__(self, *args, generator_cfg: Optional[dict] = None, **kwargs) -> None:
+        data_root = kwargs.get('data_root')
+        if not data_root:
+            raise ValueError('DemoShapesDataset needs data_root: the folder to generate into.')
+        if is_main_process():
+            paths = ensure_demo_dataset(data_root, **(generator_cfg or {}))
+            print_log(f'Demo shapes dataset ready in {paths["root"]}', logger='current')
+        barrier()
+        super().__init__(*args, **kwargs)

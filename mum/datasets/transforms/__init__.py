@@ -1,0 +1,1 @@
+from . import strong_aug  # noqa: F401

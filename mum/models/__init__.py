@@ -1,0 +1,1 @@
+from . import data_preprocessors, detectors, losses, necks  # noqa: F401

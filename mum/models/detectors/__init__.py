@@ -1,0 +1,3 @@
+from .mum_teacher import MUMTeacher
+
+__all__ = ['MUMTeacher']

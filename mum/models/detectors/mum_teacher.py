@@ -1,0 +1,246 @@
+"""Teacher-student detector of Unbiased Teacher, with MUM's feature unmixing for mixed batches."""
+import copy
+import logging
+from contextlib import nullcontext
+from typing import Dict, List, Optional, Tuple
+
+import torch
+import torch.nn.functional as F
+from mmdet.models.detectors import SemiBaseDetector
+from mmdet.models.utils import filter_gt_instances, rename_loss_dict, reweight_loss_dict
+from mmdet.registry import MODELS
+from mmdet.structures import SampleList
+from mmdet.structures.bbox import bbox_project
+from mmdet.utils import ConfigType, OptConfigType, OptMultiConfig
+from mmengine.logging import MessageHub, print_log
+from torch import Tensor
+
+from mum.models.data_preprocessors.mum_data_preprocessor import TILE_SOURCE_KEY, TILE_UNITS_KEY
+from mum.models.necks.unmix_neck import unmixing_tiles
+
+EMPTY_PSEUDO_MODES = ('background', 'skip')
+
+
+@MODELS.register_module()
+class MUMTeacher(SemiBaseDetector):
+    """Unbiased-Teacher recipe; MUM is on when the data preprocessor mixes the student batch.
+
+    One training step (branch names are those of the dataset pipelines):
+
+    1. supervised loss on the labeled views ``sup_branches`` (weak and strong, one batch);
+    2. the teacher predicts on ``unsup_teacher`` (no grad); boxes with score strictly above
+       ``cls_pseudo_thr`` become pseudo-labels, carried to the ``unsup_student`` view through
+       the homography matrices;
+    3. the student's loss on ``unsup_student`` against the pseudo-labels, keeping only the
+       terms in ``unsup_loss_keys`` (classification terms: no box regression on pseudo-labels);
+       if the batch was mixed (``mum_tile_source`` in its metainfo), the student's unmix neck
+       restores the feature tiles first;
+    4. total = sup_weight * L_sup + unsup_weight * L_unsup.
+
+    Args:
+        detector (dict): Config of the student and teacher detector (any mmdet detector).
+        semi_train_cfg (dict): Keys (defaults in brackets):
+            ``sup_branches`` [('sup_weak', 'sup_strong')], ``sup_weight`` [1.0],
+            ``unsup_weight`` (lambda_u) [4.0], ``cls_pseudo_thr`` (tau) [0.7],
+            ``unsup_loss_keys`` [('loss_rpn_cls', 'loss_cls')]: loss terms applied to
+            pseudo-labels, ``empty_pseudo`` ['background']: a batch without any pseudo-box still
+            trains the student on background; 'skip' gives it weight 0 (mmdet's behaviour),
+            ``burn_in_iters`` [0]: supervised-only iterations,
+            ``min_pseudo_bbox_wh`` [(1e-2, 1e-2)], ``freeze_teacher`` [True],
+            ``warn_no_pseudo_iters`` [500]: warn after this many iterations in a row without a
+            single pseudo-box.
+        semi_test_cfg (dict, optional): ``predict_on`` 'teacher' (default) or 'student'.
+        data_preprocessor (dict, optional): Usually :class:`MUMDataPreprocessor` (MUM) or
+            mmdet's MultiBranchDataPreprocessor (Unbiased Teacher).
+        init_cfg (dict, optional): Initialisation config.
+    """
+
+    def __init__(self,
+                 detector: ConfigType,
+                 semi_train_cfg: OptConfigType = None,
+                 semi_test_cfg: OptConfigType = None,
+                 data_preprocessor: OptConfigType = None,
+                 init_cfg: OptMultiConfig = None) -> None:
+        semi_train_cfg = dict(semi_train_cfg or {})
+        semi_test_cfg = dict(semi_test_cfg or {})
+        semi_train_cfg.setdefault('freeze_teacher', True)
+        semi_test_cfg.setdefault('predict_on', 'teacher')
+        super().__init__(detector=detector, semi_train_cfg=semi_train_cfg,
+                         semi_test_cfg=semi_test_cfg, data_preprocessor=data_preprocessor,
+                         init_cfg=init_cfg)
+        cfg = self.semi_train_cfg
+        self.sup_branches: Tuple[str, ...] = tuple(cfg.get('sup_branches',
+                                                           ('sup_weak', 'sup_strong')))
+        self.sup_weight: float = cfg.get('sup_weight', 1.0)
+        self.unsup_weight: float = cfg.get('unsup_weight', 4.0)
+        self.cls_pseudo_thr: float = cfg.get('cls_pseudo_thr', 0.7)
+        self.unsup_loss_keys: Tuple[str, ...] = tuple(cfg.get('unsup_loss_keys',
+                                                              ('loss_rpn_cls', 'loss_cls')))
+        self.empty_pseudo: str = cfg.get('empty_pseudo', 'background')
+        self.burn_in_iters: int = cfg.get('burn_in_iters', 0)
+        self.warn_no_pseudo_iters: int = cfg.get('warn_no_pseudo_iters', 500)
+        self._check_semi_train_cfg()
+        self.iters_without_pseudo = 0
+
+    def _check_semi_train_cfg(self) -> None:
+        if not 0.0 < self.cls_pseudo_thr < 1.0:
+            raise ValueError('semi_train_cfg.cls_pseudo_thr (tau) must be in (0, 1), '
+                             f'got {self.cls_pseudo_thr!r}.')
+        for key in ('sup_weight', 'unsup_weight', 'burn_in_iters'):
+            if getattr(self, key) < 0:
+                raise ValueError(f'semi_train_cfg.{key} must be >= 0, got {getattr(self, key)!r}.')
+        if self.empty_pseudo not in EMPTY_PSEUDO_MODES:
+            raise ValueError(f'semi_train_cfg.empty_pseudo must be one of {EMPTY_PSEUDO_MODES}, '
+                             f'got {self.empty_pseudo!r}.')
+        if not self.sup_branches or not self.unsup_loss_keys:
+            raise ValueError('semi_train_cfg.sup_branches and unsup_loss_keys must not be empty.')
+
+    def loss(self, multi_batch_inputs: Dict[str, Tensor],
+             multi_batch_data_samples: Dict[str, SampleList]) -> dict:
+        """Supervised + pseudo-label losses of one training step.
+
+        Args:
+            multi_batch_inputs (dict[str, Tensor]): Per branch, (B, C, H, W) images.
+            multi_batch_data_samples (dict[str, list[DetDataSample]]): Per branch samples.
+
+        Returns:
+            dict: Loss terms prefixed ``sup_`` / ``unsup_`` and pseudo-label statistics.
+        """
+        missing = [b for b in self.sup_branches if b not in multi_batch_inputs]
+        if missing:
+            raise KeyError(f'MUMTeacher: the batch has no branch {missing} (it has '
+                           f'{sorted(multi_batch_inputs)}); check the MultiBranch pipelines.')
+        sup_inputs, sup_samples = _concat_branches(
+            [multi_batch_inputs[b] for b in self.sup_branches],
+            [multi_batch_data_samples[b] for b in self.sup_branches])
+        losses = self.loss_by_gt_instances(sup_inputs, sup_samples)
+        in_burn_in = MessageHub.get_current_instance().get_info('iter', 0) < self.burn_in_iters
+        if in_burn_in or self.unsup_weight == 0:  # supervised only: skip the teacher entirely
+            return losses
+        pseudo_samples, batch_info = self.get_pseudo_instances(
+            multi_batch_inputs['unsup_teacher'], multi_batch_data_samples['unsup_teacher'])
+        student_samples = self.project_pseudo_instances(
+            pseudo_samples, multi_batch_data_samples['unsup_student'])
+        losses.update(self.loss_by_pseudo_instances(multi_batch_inputs['unsup_student'],
+                                                    student_samples, batch_info))
+        return losses
+
+    def loss_by_gt_instances(self, batch_inputs: Tensor, batch_data_samples: SampleList) -> dict:
+        """Student loss on the labeled views (one batch; they are never mixed here)."""
+        if any(TILE_SOURCE_KEY in s.metainfo for s in batch_data_samples):
+            raise ValueError('MUMTeacher mixes only the unsup_student branch, but a labeled '
+                             'branch was mixed: set the preprocessor\'s mix_branches to '
+                             "('unsup_student',).")
+        losses = self.student.loss(batch_inputs, batch_data_samples)
+        return rename_loss_dict('sup_', reweight_loss_dict(losses, self.sup_weight))
+
+    def loss_by_pseudo_instances(self,
+                                 batch_inputs: Tensor,
+                                 batch_data_samples: SampleList,
+                                 batch_info: Optional[dict] = None) -> dict:
+        """Student loss against the teacher's pseudo-labels (classification terms only).
+
+        Args:
+            batch_inputs (Tensor): (B, C, H, W) strong (and possibly mixed) student images.
+            batch_data_samples (list[DetDataSample]): Samples whose ``gt_instances`` hold the
+                projected teacher detections with their ``scores``.
+            batch_info (dict, optional): Unused; kept for the base-class signature.
+
+        Returns:
+            dict: ``unsup_`` loss terms, ``unsup_pseudo_boxes_per_img`` and
+            ``unsup_pseudo_score_mean``.
+        """
+        batch_data_samples = filter_gt_instances(batch_data_samples,
+                                                 score_thr=self.cls_pseudo_thr)
+        scores = torch.cat([s.gt_instances.scores for s in batch_data_samples])
+        with _unmixing_if_mixed(self.student, batch_data_samples):
+            losses = self.student.loss(batch_inputs, batch_data_samples)
+        losses = self._select_unsup_terms(losses)
+        self._track_pseudo_count(len(scores))
+        weight = self.unsup_weight
+        if len(scores) == 0 and self.empty_pseudo == 'skip':
+            weight = 0.0
+        losses = reweight_loss_dict(losses, weight)
+        losses['pseudo_boxes_per_img'] = scores.new_tensor(len(scores) / len(batch_data_samples))
+        losses['pseudo_score_mean'] = scores.mean() if len(scores) else scores.new_tensor(0.0)
+        return rename_loss_dict('unsup_', losses)
+
+    def _select_unsup_terms(self, losses: dict) -> dict:
+        selected = {k: v for k, v in losses.items() if k in self.unsup_loss_keys}
+        if not selected:
+            raise KeyError(f'semi_train_cfg.unsup_loss_keys={list(self.unsup_loss_keys)} matches '
+                           f'none of the student loss terms {sorted(losses)}.')
+        return selected
+
+    def _track_pseudo_count(self, num_pseudo: int) -> None:
+        self.iters_without_pseudo = 0 if num_pseudo else self.iters_without_pseudo + 1
+        if self.iters_without_pseudo and self.iters_without_pseudo % self.warn_no_pseudo_iters == 0:
+            print_log(f'No pseudo-box above cls_pseudo_thr={self.cls_pseudo_thr} for '
+                      f'{self.iters_without_pseudo} iterations in a row: the teacher is not yet '
+                      'confident (or the threshold is too high).', logger='current',
+                      level=logging.WARNING)
+
+    @torch.no_grad()
+    def get_pseudo_instances(self, batch_inputs: Tensor,
+                             batch_data_samples: SampleList) -> Tuple[SampleList, dict]:
+        """Teacher detections on the weak view, mapped back to the original image frame.
+
+        Args:
+            batch_inputs (Tensor): (B, C, H, W) weak unlabeled images.
+            batch_data_samples (list[DetDataSample]): Their samples (with homography_matrix).
+
+        Returns:
+            tuple: samples whose ``gt_instances`` are the detections (bboxes in the original
+            image frame, labels, scores), and an empty batch-info dict.
+        """
+        self.teacher.eval()
+        results = self.teacher.predict(batch_inputs, batch_data_samples, rescale=False)
+        for data_sample, result in zip(batch_data_samples, results):
+            instances = result.pred_instances
+            to_original = torch.linalg.inv(
+                instances.bboxes.new_tensor(data_sample.homography_matrix))
+            instances.bboxes = bbox_project(instances.bboxes, to_original, data_sample.ori_shape)
+            data_sample.gt_instances = instances
+        return batch_data_samples, {}
+
+    def project_pseudo_instances(self, batch_pseudo_instances: SampleList,
+                                 batch_data_samples: SampleList) -> SampleList:
+        """Carries pseudo-labels from the original frame into each student view."""
+        for pseudo, data_sample in zip(batch_pseudo_instances, batch_data_samples):
+            instances = copy.deepcopy(pseudo.gt_instances)
+            to_student = instances.bboxes.new_tensor(data_sample.homography_matrix)
+            instances.bboxes = bbox_project(instances.bboxes, to_student, data_sample.img_shape)
+            data_sample.gt_instances = instances
+        wh_thr = self.semi_train_cfg.get('min_pseudo_bbox_wh', (1e-2, 1e-2))
+        return filter_gt_instances(batch_data_samples, wh_thr=wh_thr)
+
+
+def _unmixing_if_mixed(model, data_samples: SampleList):
+    """Context that unmixes ``model``'s neck when the samples carry a tile permutation."""
+    metainfo = data_samples[0].metainfo if data_samples else {}
+    if TILE_SOURCE_KEY not in metainfo:
+        return nullcontext()
+    return unmixing_tiles(model, metainfo[TILE_SOURCE_KEY], metainfo[TILE_UNITS_KEY])
+
+
+def _concat_branches(inputs: List[Tensor],
+                     samples: List[SampleList]) -> Tuple[Tensor, SampleList]:
+    """Concatenates branches into one batch, padding to a common size when views differ.
+
+    Args:
+        inputs (list[Tensor]): Each (B_k, C, H_k, W_k).
+        samples (list[list[DetDataSample]]): The matching samples.
+
+    Returns:
+        tuple: (sum B_k, C, max H, max W) tensor and the concatenated samples, whose
+        ``batch_input_shape`` is set to the common size.
+    """
+    if len(inputs) == 1:
+        return inputs[0], samples[0]
+    height = max(x.shape[-2] for x in inputs)
+    width = max(x.shape[-1] for x in inputs)
+    padded = [F.pad(x, (0, width - x.shape[-1], 0, height - x.shape[-2])) for x in inputs]
+    merged = [s for branch in samples for s in branch]
+    for data_sample in merged:
+        data_sample.set_metainfo({'batch_input_shape': (height, width)})
+    return torch.cat(padded), merged

@@ -1,0 +1,138 @@
+"""Tests of the demo dataset generator and its command line tool."""
+import json
+import os
+import os.path as osp
+import subprocess
+import sys
+
+import cv2
+import pytest
+
+from mum.datasets.demo_data import (DEMO_CLASSES, DEMO_SPLITS, MANIFEST_NAME, DemoDatasetSpec,
+                                    ensure_demo_dataset, generate_demo_dataset)
+
+REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+TINY_SPEC = dict(num_labeled=3, num_unlabeled=4, num_val=3, image_size=96)
+
+
+def _file_bytes(root):
+    """Maps every file's path relative to ``root`` to its content."""
+    contents = {}
+    for folder, _, file_names in os.walk(root):
+        for file_name in file_names:
+            path = osp.join(folder, file_name)
+            with open(path, 'rb') as file:
+                contents[osp.relpath(path, root)] = file.read()
+    return contents
+
+
+def _file_mtimes(root):
+    """Maps every file's path relative to ``root`` to its modification time in ns."""
+    return {name: os.stat(osp.join(root, name)).st_mtime_ns for name in _file_bytes(root)}
+
+
+def _load_split(paths, split):
+    with open(paths[f'{split}_ann_file'], encoding='utf-8') as ann_file:
+        return json.load(ann_file)
+
+
+def test_same_seed_gives_identical_bytes(tmp_path):
+    first = _file_bytes(generate_demo_dataset(str(tmp_path / 'a'), seed=3, **TINY_SPEC)['root'])
+    second = _file_bytes(generate_demo_dataset(str(tmp_path / 'b'), seed=3, **TINY_SPEC)['root'])
+    other_seed = _file_bytes(
+        generate_demo_dataset(str(tmp_path / 'c'), seed=4, **TINY_SPEC)['root'])
+
+    assert len(first) == sum(TINY_SPEC[f'num_{split}'] for split in DEMO_SPLITS) + 4
+    assert first == second
+    assert first.keys() == other_seed.keys() and first != other_seed
+
+
+def test_annotations_are_valid(tmp_path):
+    paths = generate_demo_dataset(str(tmp_path), **TINY_SPEC)
+
+    image_ids, annotation_ids, used_labels = set(), set(), set()
+    expected_categories = [dict(id=index + 1, name=name) for index, name in enumerate(DEMO_CLASSES)]
+    for split in DEMO_SPLITS:
+        coco = _load_split(paths, split)
+        assert coco['categories'] == expected_categories
+        assert len(coco['images']) == TINY_SPEC[f'num_{split}']
+        sizes = {}
+        for image in coco['images']:
+            assert image['id'] not in image_ids
+            image_ids.add(image['id'])
+            pixels = cv2.imread(osp.join(paths[f'{split}_img_dir'], image['file_name']))
+            assert pixels is not None
+            assert pixels.shape[:2] == (image['height'], image['width'])
+            assert max(image['height'], image['width']) == TINY_SPEC['image_size']
+            sizes[image['id']] = (image['width'], image['height'])
+        for annotation in coco['annotations']:
+            assert annotation['id'] not in annotation_ids
+            annotation_ids.add(annotation['id'])
+            assert 1 <= annotation['category_id'] <= len(DEMO_CLASSES)
+            used_labels.add(annotation['category_id'])
+            assert annotation['iscrowd'] == 0
+            width, height = sizes[annotation['image_id']]
+            x, y, box_width, box_height = annotation['bbox']
+            assert box_width > 0 and box_height > 0
+            assert x >= 0 and y >= 0 and x + box_width <= width and y + box_height <= height
+            assert 0 < annotation['area'] <= box_width * box_height
+    assert len(DEMO_CLASSES) >= 5
+    assert len(annotation_ids) >= 2 * len(image_ids)
+    assert len(used_labels) >= 3
+
+
+def test_ensure_keeps_a_matching_copy_and_regenerates_otherwise(tmp_path):
+    paths = ensure_demo_dataset(str(tmp_path), **TINY_SPEC)
+    mtimes = _file_mtimes(paths['root'])
+
+    assert ensure_demo_dataset(str(tmp_path), **TINY_SPEC) == paths
+    assert _file_mtimes(paths['root']) == mtimes
+
+    ensure_demo_dataset(str(tmp_path), **dict(TINY_SPEC, num_val=1))
+    assert len(_load_split(paths, 'val')['images']) == 1
+    assert len(os.listdir(paths['val_img_dir'])) == 1
+    with open(osp.join(paths['root'], MANIFEST_NAME), encoding='utf-8') as manifest_file:
+        assert json.load(manifest_file)['parameters']['num_val'] == 1
+
+
+def test_ensure_completes_an_incomplete_copy(tmp_path):
+    paths = generate_demo_dataset(str(tmp_path), **TINY_SPEC)
+    first_image = osp.join(paths['labeled_img_dir'], _load_split(paths, 'labeled')['images'][0]
+                           ['file_name'])
+    os.remove(first_image)
+
+    ensure_demo_dataset(str(tmp_path), **TINY_SPEC)
+    assert osp.isfile(first_image)
+
+
+def test_invalid_parameters_are_rejected():
+    with pytest.raises(ValueError):
+        DemoDatasetSpec(min_objects=4, max_objects=2)
+    with pytest.raises(TypeError):
+        DemoDatasetSpec(num_images=3)
+
+
+def _run_cli(*args):
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        filter(None, [REPO_ROOT, os.environ.get('PYTHONPATH')])))
+    return subprocess.run([sys.executable, 'tools/misc/make_demo_data.py', *args], cwd=REPO_ROOT,
+                          env=env, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.slow
+def test_cli_help():
+    result = _run_cli('--help')
+    assert result.returncode == 0, result.stderr
+    assert '--num-unlabeled' in result.stdout
+
+
+@pytest.mark.slow
+def test_cli_generates_a_tiny_dataset(tmp_path):
+    out_dir = tmp_path / 'demo'
+    result = _run_cli('--out', str(out_dir), '--num-labeled', '2', '--num-unlabeled', '2',
+                      '--num-val', '1', '--image-size', '64')
+    assert result.returncode == 0, result.stderr
+    assert str(out_dir) in result.stdout
+    for split in DEMO_SPLITS:
+        assert osp.isfile(out_dir / 'annotations' / f'{split}.json')
+    assert len(os.listdir(out_dir / 'images' / 'labeled')) == 2
