@@ -4,8 +4,8 @@
 # so the views of an image share it; the strong views add photometric noise and erasing only.
 dataset_type = 'CocoDataset'
 data_root = 'data/coco/'
-labeled_ann_file = 'semi_anns/instances_train2017.1@1.0.json'
-unlabeled_ann_file = 'semi_anns/instances_train2017.1@1.0-unlabeled.json'
+labeled_ann_file = 'semi_anns/instances_train2017.1@1.json'
+unlabeled_ann_file = 'semi_anns/instances_train2017.1@1-unlabeled.json'
 train_img_prefix = 'train2017/'
 val_ann_file = 'annotations/instances_val2017.json'
 val_img_prefix = 'val2017/'
