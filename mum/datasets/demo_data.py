@@ -207,17 +207,34 @@ def ensure_demo_dataset(out_dir: str,
         out_dir, on_image_written=on_image_written, **dataclasses.asdict(spec))
 
 
-def _manifest_matches(paths: Dict[str, str], spec: DemoDatasetSpec) -> bool:
-    """Whether the manifest under ``paths['root']`` describes a complete copy of ``spec``."""
+def read_complete_manifest(out_dir: str) -> Optional[dict]:
+    """The manifest of a complete copy in ``out_dir`` made by this generator version, else None.
+
+    Args:
+        out_dir: Root folder of the dataset.
+
+    Returns:
+        The manifest (``generator_version``, ``parameters``, ``files``) when it names the current
+        generator version and every file it lists exists; otherwise None.
+    """
+    paths = demo_dataset_paths(out_dir)
     try:
         with open(paths['manifest'], encoding='utf-8') as manifest_file:
             manifest = json.load(manifest_file)
     except (OSError, ValueError):
-        return False
-    if (manifest.get('generator_version') != GENERATOR_VERSION
-            or manifest.get('parameters') != dataclasses.asdict(spec)):
-        return False
-    return all(osp.isfile(osp.join(paths['root'], name)) for name in manifest.get('files', []))
+        return None
+    if manifest.get('generator_version') != GENERATOR_VERSION:
+        return None
+    files = manifest.get('files', [])
+    if not all(osp.isfile(osp.join(paths['root'], name)) for name in files):
+        return None
+    return manifest
+
+
+def _manifest_matches(paths: Dict[str, str], spec: DemoDatasetSpec) -> bool:
+    """Whether the manifest under ``paths['root']`` describes a complete copy of ``spec``."""
+    manifest = read_complete_manifest(paths['root'])
+    return manifest is not None and manifest.get('parameters') == dataclasses.asdict(spec)
 
 
 def _write_json(path: str, content: dict) -> None:

@@ -6,19 +6,21 @@ from mmdet.registry import DATASETS
 from mmengine.dist import barrier, is_main_process
 from mmengine.logging import print_log
 
-from .demo_data import DEMO_CLASSES, ensure_demo_dataset
+from .demo_data import DEMO_CLASSES, ensure_demo_dataset, read_complete_manifest
 
 
 @DATASETS.register_module()
 class DemoShapesDataset(CocoDataset):
     """CocoDataset over the demo shapes data in ``data_root``, generating it if missing.
 
-    The main process generates (or checks) the data with
-    :func:`mum.datasets.demo_data.ensure_demo_dataset`; other ranks wait at a barrier.
+    The main process generates the data with :func:`mum.datasets.demo_data.ensure_demo_dataset`
+    when needed; other ranks wait at a barrier.
 
     Args:
         generator_cfg (dict, optional): Parameters of the generator (``seed``, ``num_labeled``,
-            ...); the same parameters always give byte-identical files. Defaults to its own.
+            ...); the same parameters always give byte-identical files. None (default) uses any
+            complete copy already in ``data_root`` (e.g. one made by tools/misc/make_demo_data.py
+            with other sizes) and generates the default dataset only when there is none.
         **kwargs: Arguments of CocoDataset (``data_root``, ``ann_file``, ``data_prefix``, ...).
     """
     METAINFO = dict(
@@ -31,7 +33,10 @@ class DemoShapesDataset(CocoDataset):
         if not data_root:
             raise ValueError('DemoShapesDataset needs data_root: the folder to generate into.')
         if is_main_process():
-            paths = ensure_demo_dataset(data_root, **(generator_cfg or {}))
-            print_log(f'Demo shapes dataset ready in {paths["root"]}', logger='current')
+            if generator_cfg is None and read_complete_manifest(data_root) is not None:
+                print_log(f'Using the demo shapes dataset in {data_root}', logger='current')
+            else:
+                paths = ensure_demo_dataset(data_root, **(generator_cfg or {}))
+                print_log(f'Demo shapes dataset ready in {paths["root"]}', logger='current')
         barrier()
         super().__init__(*args, **kwargs)

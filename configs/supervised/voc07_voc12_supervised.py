@@ -1,0 +1,8 @@
+# Table 2: supervised baseline, Faster R-CNN R50-FPN, VOC07 trainval labeled (the VOC12 source is
+# unused: unsup_weight 0), 45k iterations, EMA ramp R = 30000 (paper on VOC07 test: AP50 72.63,
+# AP 42.13).
+_base_ = ['../_base_/recipes/supervised.py', '../_base_/datasets/semi_voc.py']
+
+model = dict(detector=dict(roi_head=dict(bbox_head=dict(num_classes=20))))
+custom_hooks = [dict(type='EMATeacherHook', final_keep=_base_.ema_final_keep, ramp_iters=30000)]
+train_cfg = dict(max_iters=45000)

@@ -1,0 +1,12 @@
+# Table 4, COCO-Standard 10 % fold 1: MUM, Faster R-CNN Swin-T-FPN, 60k iterations,
+# 16 + 16 images per step on 2 GPUs (paper 30.58 AP). Fold k: --cfg-options
+# train_dataloader.dataset.datasets.0.ann_file=semi_anns/instances_train2017.k@10.json
+# train_dataloader.dataset.datasets.1.ann_file=semi_anns/instances_train2017.k@10-unlabeled.json
+_base_ = ['../_base_/recipes/mum_swin-t.py', '../_base_/datasets/semi_coco.py']
+
+train_dataloader = dict(
+    dataset=dict(datasets=[
+        dict(_base_.labeled_dataset, ann_file='semi_anns/instances_train2017.1@10.json'),
+        dict(_base_.unlabeled_dataset,
+             ann_file='semi_anns/instances_train2017.1@10-unlabeled.json'),
+    ]))

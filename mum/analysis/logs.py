@@ -1,0 +1,95 @@
+"""Reading mmengine's scalar logs (``<work_dir>/<timestamp>/vis_data/scalars.json``).
+
+mmengine's LocalVisBackend writes one JSON object per line: training lines hold the loss terms,
+``lr``, ``iter`` and ``step``; validation lines hold the metrics (for the teacher-student val
+loop ``teacher/coco/bbox_mAP``, ``student/coco/bbox_mAP_50``, ...) and ``step``, the iteration
+at which the evaluation ran.
+"""
+import glob
+import json
+import os.path as osp
+import re
+from typing import Dict, List, Tuple
+
+SCALARS_NAME = 'scalars.json'
+_TIMESTAMP = re.compile(r'^\d{8}_\d{6}$')
+# Keys that are bookkeeping, not curves.
+_INDEX_KEYS = ('step', 'iter', 'epoch')
+
+
+class LogError(ValueError):
+    """A missing or malformed scalar log; the message is one sentence naming the file."""
+
+
+def latest_scalars_file(work_dir: str) -> str:
+    """The scalars.json of the most recent run in ``work_dir``.
+
+    Runs are the ``<YYYYMMDD_HHMMSS>/vis_data/scalars.json`` folders mmengine creates; the
+    latest timestamp wins (a resumed run starts a new folder). ``work_dir`` may also be a run
+    folder, its ``vis_data`` folder, or the scalars.json file itself.
+
+    Args:
+        work_dir (str): A training work dir.
+
+    Returns:
+        str: Path of the scalars.json.
+
+    Raises:
+        LogError: If there is none.
+    """
+    if osp.isfile(work_dir):
+        return work_dir
+    if not osp.isdir(work_dir):
+        raise LogError(f'Work dir {work_dir} does not exist.')
+    for direct in (osp.join(work_dir, SCALARS_NAME), osp.join(work_dir, 'vis_data', SCALARS_NAME)):
+        if osp.isfile(direct):
+            return direct
+    candidates = glob.glob(osp.join(work_dir, '*', 'vis_data', SCALARS_NAME))
+    if not candidates:
+        raise LogError(f'Work dir {work_dir} has no <timestamp>/vis_data/{SCALARS_NAME} '
+                       '(was it written by mmengine with LocalVisBackend?).')
+
+    def run_order(path: str):
+        run = osp.basename(osp.dirname(osp.dirname(path)))
+        return (bool(_TIMESTAMP.match(run)), run, osp.getmtime(path))
+
+    return max(candidates, key=run_order)
+
+
+def read_scalars(path: str) -> Dict[str, Tuple[List[int], List[float]]]:
+    """Every scalar of a scalars.json as a curve against the step (iteration).
+
+    Args:
+        path (str): A scalars.json.
+
+    Returns:
+        dict[str, tuple[list[int], list[float]]]: ``{key: (steps, values)}``, in file order;
+        non-numeric values and the index keys (step, iter, epoch) are left out.
+
+    Raises:
+        LogError: If the file is missing, a line is not JSON, or a line has no step/iter.
+    """
+    if not osp.isfile(path):
+        raise LogError(f'Scalar log {path} does not exist.')
+    curves: Dict[str, Tuple[List[int], List[float]]] = {}
+    with open(path, encoding='utf-8') as log_file:
+        for line_number, line in enumerate(log_file, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise LogError(f'Line {line_number} of {path} is not JSON ({error.msg}).') from None
+            if not isinstance(record, dict):
+                raise LogError(f'Line {line_number} of {path} is not a JSON object.')
+            step = record.get('step', record.get('iter'))
+            if not isinstance(step, (int, float)):
+                raise LogError(f'Line {line_number} of {path} has no numeric step or iter.')
+            for key, value in record.items():
+                if key in _INDEX_KEYS or isinstance(value, bool) or not isinstance(
+                        value, (int, float)):
+                    continue
+                steps, values = curves.setdefault(key, ([], []))
+                steps.append(int(step))
+                values.append(float(value))
+    return curves

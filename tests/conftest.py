@@ -1,0 +1,36 @@
+"""Shared fixtures: the repository paths and a tiny generated copy of the demo data."""
+import os
+import os.path as osp
+import subprocess
+import sys
+
+import pytest
+
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+TINY_DEMO = dict(num_labeled=8, num_unlabeled=8, num_val=4)
+
+
+@pytest.fixture(scope='session')
+def repo_root() -> str:
+    return REPO
+
+
+@pytest.fixture(scope='session')
+def demo_workspace(tmp_path_factory) -> str:
+    """A folder holding data/demo/ (tiny demo data): run tools with it as working directory.
+
+    The configs name data/demo/ relative to the working directory, so a tool started here
+    reads this copy and writes work_dirs/ here.
+    """
+    from mum.datasets.demo_data import generate_demo_dataset
+    workspace = tmp_path_factory.mktemp('workspace')
+    generate_demo_dataset(osp.join(workspace, 'data', 'demo'), **TINY_DEMO)
+    return str(workspace)
+
+
+def run_tool(args, cwd, timeout=300) -> subprocess.CompletedProcess:
+    """Runs ``python tools/<...>`` of this repository as a user would, in ``cwd``."""
+    env = dict(os.environ, PYTHONWARNINGS='ignore')
+    result = subprocess.run([sys.executable, *args], cwd=cwd, env=env, capture_output=True,
+                            text=True, timeout=timeout)
+    return result

@@ -1,0 +1,28 @@
+"""Builds the demo configs' model and real training batches on the tiny test copy of the data."""
+import os.path as osp
+
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+from mmengine.runner import Runner
+
+from conftest import REPO, TINY_DEMO
+
+
+def demo_config(name: str, data_dir: str) -> Config:
+    """The demo config ``name`` (e.g. 'mum/demo_mum.py') reading data from ``data_dir``."""
+    init_default_scope('mmdet')
+    cfg = Config.fromfile(osp.join(REPO, 'configs', name))
+    data_root = data_dir.rstrip('/') + '/'
+    for dataset in (*cfg.train_dataloader.dataset.datasets, cfg.val_dataloader.dataset):
+        dataset.data_root = data_root
+        dataset.generator_cfg = TINY_DEMO
+    cfg.train_dataloader.num_workers = 0
+    cfg.train_dataloader.persistent_workers = False
+    cfg.val_evaluator.ann_file = osp.join(data_root, 'annotations/val.json')
+    return cfg
+
+
+def first_batch(cfg: Config) -> dict:
+    """One training batch (multi-branch) of the config's train dataloader."""
+    dataloader = Runner.build_dataloader(cfg.train_dataloader, seed=0)
+    return next(iter(dataloader))

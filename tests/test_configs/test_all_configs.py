@@ -1,0 +1,224 @@
+"""Every config under configs/ (except _base_) builds a Runner and trains one iteration.
+
+Each config is loaded as a user would load it, then shrunk for a 2-core CPU: the detector takes
+the tiny pieces of the demo config (ResNet-18, 64-channel 4-level FPN, few RoIs; Swin-T keeps its
+type with one block per stage), every dataset points at a tiny COCO-format copy made once per
+session with the classes the config names, resize scales become small, one labeled and two
+unlabeled images form the batch, and validation is off. A config that fails to build or train
+fails here: discovery lists every file, it never skips one.
+"""
+import copy
+import glob
+import json
+import math
+import os
+import os.path as osp
+import re
+
+import cv2
+import numpy as np
+import pytest
+from mmdet.registry import DATASETS
+from mmengine.config import Config
+from mmengine.runner import Runner
+
+from mum.datasets.demo_data import generate_demo_dataset
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+DEMO_CONFIG = osp.join(REPO, 'configs', 'unbiased_teacher', 'demo_unbiased_teacher.py')
+TINY_DEMO = dict(num_labeled=3, num_unlabeled=3, num_val=2)
+TINY_SWIN = dict(embed_dims=24, depths=[1, 1, 1, 1], num_heads=[1, 1, 1, 1], window_size=4,
+                 drop_path_rate=0.0, init_cfg=None)
+IMAGE_WH = (96, 64)
+TRAIN_SCALES = [(128, 64), (128, 72)]
+TEST_SCALE = (128, 64)
+IMAGES_PER_SPLIT = 3
+FOLD_OPTION = re.compile(r'^# (train_dataloader\.dataset\.datasets\.\d\.ann_file)=(\S+)$')
+
+
+def discover_configs():
+    """All config files under configs/ outside _base_ folders, relative to the repository."""
+    found = []
+    for path in sorted(glob.glob(osp.join(REPO, 'configs', '**', '*.py'), recursive=True)):
+        relative = osp.relpath(path, REPO)
+        if '_base_' not in relative.split(os.sep):
+            found.append(relative)
+    return found
+
+
+CONFIGS = discover_configs()
+
+
+def test_discovery_lists_the_table_configs():
+    assert CONFIGS, 'no config found under configs/'
+    assert osp.join('configs', 'mum', 'voc07_voc12.py') in CONFIGS
+
+
+class FakeData:
+    """Tiny COCO-format datasets under one folder, written on first request and then reused.
+
+    Args:
+        root (str): Folder holding one sub-folder per ``data_root`` the configs name.
+    """
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self.demo_root = osp.join(root, 'demo')
+        generate_demo_dataset(self.demo_root, image_size=96, **TINY_DEMO)
+        self.written = set()
+
+    def point(self, dataset: dict) -> None:
+        """Points ``dataset`` (a dataset config, changed in place) at a tiny copy of its data."""
+        if dataset.type == 'DemoShapesDataset':
+            dataset.data_root = self.demo_root
+            return
+        data_root = osp.join(self.root, dataset.data_root.strip('/').replace('/', '_'))
+        img_dir = osp.join(data_root, dataset.data_prefix.get('img', ''))
+        ann_path = osp.join(data_root, dataset.ann_file)
+        classes = (dataset.get('metainfo') or {}).get('classes') or DATASETS.get(
+            dataset.type).METAINFO['classes']
+        if ann_path not in self.written:
+            self._write(ann_path, img_dir, classes,
+                        with_annotations='image_info' not in osp.basename(ann_path))
+            self.written.add(ann_path)
+        dataset.data_root = data_root
+
+    @staticmethod
+    def _write(ann_path: str, img_dir: str, classes, with_annotations: bool) -> None:
+        """Writes IMAGES_PER_SPLIT noise images and their COCO file (two boxes per image)."""
+        stem = osp.splitext(osp.basename(ann_path))[0]
+        rng = np.random.default_rng(len(stem))
+        width, height = IMAGE_WH
+        images, annotations = [], []
+        for index in range(IMAGES_PER_SPLIT):
+            file_name = f'{stem}/{index:06d}.jpg'
+            os.makedirs(osp.dirname(osp.join(img_dir, file_name)), exist_ok=True)
+            cv2.imwrite(osp.join(img_dir, file_name),
+                        rng.integers(0, 256, (height, width, 3), dtype=np.uint8))
+            images.append(dict(id=index + 1, file_name=file_name, width=width, height=height))
+            for box_index, box in enumerate(([8, 6, 30, 24], [44, 20, 40, 36])):
+                annotations.append(dict(
+                    id=len(annotations) + 1, image_id=index + 1, bbox=box, area=box[2] * box[3],
+                    iscrowd=0, category_id=(index + box_index) % len(classes) + 1))
+        coco = dict(images=images,
+                    categories=[dict(id=i + 1, name=name) for i, name in enumerate(classes)])
+        if with_annotations:
+            coco['annotations'] = annotations
+        os.makedirs(osp.dirname(ann_path), exist_ok=True)
+        with open(ann_path, 'w', encoding='utf-8') as file:
+            json.dump(coco, file)
+
+
+@pytest.fixture(scope='session')
+def fake_data(tmp_path_factory) -> FakeData:
+    return FakeData(str(tmp_path_factory.mktemp('fake_data')))
+
+
+@pytest.fixture(scope='session')
+def demo_detector():
+    """The demo's resolved detector config: the source of the tiny model pieces."""
+    return Config.fromfile(DEMO_CONFIG).model.detector
+
+
+def leaf_datasets(dataset: dict):
+    """The non-wrapper dataset configs inside ``dataset`` (ConcatDatasets may nest)."""
+    if dataset.type == 'ConcatDataset':
+        return [leaf for inner in dataset.datasets for leaf in leaf_datasets(inner)]
+    return [dataset]
+
+
+def shrink_model(model: dict, demo: dict) -> None:
+    """Puts the demo's tiny detector pieces into ``model`` (a teacher-student config), in place."""
+    detector = model.detector
+    if detector.backbone.type == 'SwinTransformer':
+        detector.backbone.update(TINY_SWIN)
+        in_channels = [TINY_SWIN['embed_dims'] * 2**level for level in range(4)]
+    else:
+        detector.backbone = copy.deepcopy(demo.backbone)
+        in_channels = demo.neck.neck.in_channels
+    detector.neck.neck.update(in_channels=in_channels, out_channels=demo.neck.neck.out_channels,
+                              num_outs=demo.neck.neck.num_outs)
+    detector.rpn_head.update(in_channels=demo.rpn_head.in_channels,
+                             feat_channels=demo.rpn_head.feat_channels,
+                             anchor_generator=demo.rpn_head.anchor_generator)
+    detector.roi_head.bbox_roi_extractor = copy.deepcopy(demo.roi_head.bbox_roi_extractor)
+    detector.roi_head.bbox_head.update(in_channels=demo.roi_head.bbox_head.in_channels,
+                                       fc_out_channels=demo.roi_head.bbox_head.fc_out_channels)
+    detector.train_cfg.rpn_proposal.update(demo.train_cfg.rpn_proposal)
+    detector.train_cfg.rcnn.sampler.num = demo.train_cfg.rcnn.sampler.num
+    detector.test_cfg.rpn.update(demo.test_cfg.rpn)
+    if 'largest_stride' in model.data_preprocessor:  # the tiny FPN's last level has stride 32
+        model.data_preprocessor.largest_stride = max(demo.rpn_head.anchor_generator.strides)
+    model.semi_train_cfg.burn_in_iters = 0  # run the unlabeled branch in the one iteration
+
+
+def shrink_pipeline(pipeline: list) -> None:
+    """Makes the resize scales of ``pipeline`` tiny, in place."""
+    for transform in pipeline:
+        if 'scales' in transform:
+            transform.scales = TRAIN_SCALES
+        elif transform.type == 'Resize':
+            transform.scale = TEST_SCALE
+
+
+def check_fold_header(cfg: Config, path: str) -> None:
+    """The fold options a config's header documents must exist in it and apply to it."""
+    with open(path, encoding='utf-8') as file:
+        options = dict(match.groups() for match in map(FOLD_OPTION.match, file) if match)
+    if not options:
+        return
+    assert len(options) == 2, f'{path}: the header should give both ann_file options'
+    other_fold = {key: value.replace('.k@', '.3@') for key, value in options.items()}
+    changed = copy.deepcopy(cfg)
+    changed.merge_from_dict(other_fold)
+    datasets = changed.train_dataloader.dataset.datasets
+    assert [d.ann_file for d in datasets] == list(other_fold.values())
+    assert [d.ann_file.replace('.3@', '.1@') for d in datasets] == [
+        d.ann_file for d in cfg.train_dataloader.dataset.datasets]
+
+
+def check_evaluator_matches_val_set(cfg: Config) -> None:
+    """The evaluator must score against the annotation file of the dataset it evaluates."""
+    dataset = cfg.val_dataloader.dataset
+    assert cfg.val_evaluator.ann_file == osp.join(dataset.data_root, dataset.ann_file)
+
+
+def shrink_config(cfg: Config, fake_data: FakeData, demo: dict, work_dir: str, name: str) -> None:
+    """Tiny model, tiny data, 1 + 2 images per batch, one iteration, no validation or saving."""
+    shrink_model(cfg.model, demo)
+    loader = cfg.train_dataloader
+    for dataset in leaf_datasets(loader.dataset):
+        fake_data.point(dataset)
+        shrink_pipeline(dataset.pipeline)
+    ratio = [1] + [2] * (len(loader.dataset.datasets) - 1)
+    loader.update(batch_size=sum(ratio), num_workers=0, persistent_workers=False)
+    loader.sampler.update(batch_size=sum(ratio), source_ratio=ratio)
+    for key in ('val_dataloader', 'val_evaluator', 'val_cfg', 'test_dataloader',
+                'test_evaluator', 'test_cfg'):
+        cfg[key] = None
+    cfg.train_cfg.update(max_iters=1, val_interval=1000)
+    cfg.default_hooks.checkpoint = None
+    cfg.default_hooks.logger.interval = 1
+    cfg.visualizer.vis_backends = [dict(type='LocalVisBackend')]
+    cfg.work_dir = work_dir
+    cfg.experiment_name = name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize('config', CONFIGS)
+def test_config_trains_one_iteration(config, fake_data, demo_detector, tmp_path):
+    path = osp.join(REPO, config)
+    cfg = Config.fromfile(path)
+    check_fold_header(cfg, path)
+    check_evaluator_matches_val_set(cfg)
+    unsup_weight = cfg.model.semi_train_cfg.unsup_weight
+    shrink_config(cfg, fake_data, demo_detector, str(tmp_path),
+                  re.sub(r'\W', '_', osp.splitext(config)[0]))
+
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+
+    scalars = runner.message_hub.log_scalars
+    loss = scalars['train/loss'].current()
+    assert math.isfinite(loss), f'{config}: loss {loss}'
+    assert ('train/unsup_loss_cls' in scalars) == (unsup_weight > 0), sorted(scalars)

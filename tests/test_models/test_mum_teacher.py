@@ -1,0 +1,76 @@
+"""One full semi-supervised iteration of the demo MUM config on real (tiny) batches."""
+import os.path as osp
+
+import pytest
+import torch
+from demo_batches import demo_config, first_batch
+from mmdet.registry import MODELS
+from mmengine.logging import MessageHub
+
+from mum.engine.hooks import EMATeacherHook
+
+
+@pytest.fixture(scope='module')
+def model_and_batch(demo_workspace):
+    cfg = demo_config('mum/demo_mum.py', osp.join(demo_workspace, 'data', 'demo'))
+    # a randomly initialised teacher scores every class near 1 / (K + 1): a low threshold
+    # makes it "confident" so that pseudo-labels flow
+    cfg.model.semi_train_cfg.cls_pseudo_thr = 0.05
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    return model, first_batch(cfg)
+
+
+def _losses(model, batch):
+    MessageHub.get_current_instance().update_info('iter', 10)
+    data = model.data_preprocessor(batch, training=True)
+    return model.loss(data['inputs'], data['data_samples'])
+
+
+def test_pseudo_labels_flow_and_only_the_student_learns(model_and_batch):
+    model, batch = model_and_batch
+    EMATeacherHook().ema_update(model, keep=0.0)
+    losses = _losses(model, batch)
+    assert losses['unsup_pseudo_boxes_per_img'] > 0
+    assert 0.05 < losses['unsup_pseudo_score_mean'] <= 1
+    unsup_terms = {k for k in losses if k.startswith('unsup_loss')}
+    assert unsup_terms == {'unsup_loss_rpn_cls', 'unsup_loss_cls'}  # no box regression
+    assert {'sup_loss_rpn_cls', 'sup_loss_rpn_bbox', 'sup_loss_cls', 'sup_loss_bbox'} <= set(losses)
+    unsup = sum(sum(v) if isinstance(v, list) else v for k, v in losses.items()
+                if k.startswith('unsup_loss'))
+    assert unsup > 0
+    model.zero_grad()
+    unsup.backward()
+    student_grads = [p.grad for p in model.student.parameters() if p.grad is not None]
+    assert student_grads and any(g.abs().sum() > 0 for g in student_grads)
+    assert all(p.grad is None for p in model.teacher.parameters())
+
+
+def test_empty_pseudo_labels_still_train_on_background_unless_skipped(model_and_batch):
+    model, batch = model_and_batch
+    model.cls_pseudo_thr = 0.999999
+    try:
+        losses = _losses(model, batch)
+        assert losses['unsup_pseudo_boxes_per_img'] == 0
+        assert losses['unsup_loss_cls'] > 0  # all-background classification
+        model.empty_pseudo = 'skip'
+        assert _losses(model, batch)['unsup_loss_cls'] == 0
+    finally:
+        model.cls_pseudo_thr, model.empty_pseudo = 0.05, 'background'
+
+
+def test_burn_in_and_supervised_only_skip_the_teacher(model_and_batch):
+    model, batch = model_and_batch
+    model.burn_in_iters = 100
+    try:
+        assert not any(k.startswith('unsup_') for k in _losses(model, batch))
+    finally:
+        model.burn_in_iters = 0
+
+
+def test_semi_train_cfg_values_are_checked(demo_workspace):
+    cfg = demo_config('mum/demo_mum.py', osp.join(demo_workspace, 'data', 'demo'))
+    cfg.model.semi_train_cfg.cls_pseudo_thr = 1.0
+    with pytest.raises(ValueError, match=r'cls_pseudo_thr \(tau\) must be in \(0, 1\), got 1.0'):
+        MODELS.build(cfg.model)

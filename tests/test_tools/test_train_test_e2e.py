@@ -1,0 +1,76 @@
+"""End to end through tools/train.py and tools/test.py, as a user runs them (subprocesses)."""
+import os.path as osp
+import pickle
+import shutil
+
+import pytest
+import torch
+from conftest import REPO, run_tool
+
+TRAIN = osp.join(REPO, 'tools', 'train.py')
+TEST = osp.join(REPO, 'tools', 'test.py')
+SHORT_RUN = ['train_cfg.max_iters=2', 'train_cfg.val_interval=2', 'default_hooks.logger.interval=1',
+             'default_hooks.checkpoint.interval=2', 'train_dataloader.num_workers=0',
+             'train_dataloader.persistent_workers=False', 'val_dataloader.num_workers=0',
+             'val_dataloader.persistent_workers=False']
+
+
+def _config(name):
+    return osp.join(REPO, 'configs', name)
+
+
+def _assert_ok(result):
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+@pytest.mark.slow
+def test_train_evaluate_checkpoint_then_test_and_resume(demo_workspace):
+    work_dir = osp.join(demo_workspace, 'work_dirs', 'e2e')
+    result = run_tool([TRAIN, _config('mum/demo_mum.py'), '--work-dir', work_dir,
+                       '--cfg-options', *SHORT_RUN], cwd=demo_workspace)
+    _assert_ok(result)
+    log = result.stdout + result.stderr
+    assert 'Iter(train) [2/2]' in log
+    assert log.count('Evaluating bbox...') == 2  # CocoMetric on the teacher, then the student
+    checkpoint = osp.join(work_dir, 'iter_2.pth')
+    assert osp.isfile(checkpoint)
+    # the runner's own checkpoint loads under torch's safe default (weights_only=True)
+    state = torch.load(checkpoint, map_location='cpu', weights_only=True)
+    assert state['meta']['iter'] == 2 and 'message_hub' in state
+
+    out = osp.join(work_dir, 'predictions.pkl')
+    result = run_tool([TEST, _config('mum/demo_mum.py'), checkpoint, '--work-dir', work_dir,
+                       '--out', out], cwd=demo_workspace)
+    _assert_ok(result)
+    assert 'Evaluating bbox...' in result.stdout + result.stderr
+    with open(out, 'rb') as f:
+        assert len(pickle.load(f)) == 4  # the tiny val split
+
+    result = run_tool([TRAIN, _config('mum/demo_mum.py'), '--work-dir', work_dir, '--resume',
+                       '--cfg-options', *SHORT_RUN, 'train_cfg.max_iters=3'], cwd=demo_workspace)
+    _assert_ok(result)
+    log = result.stdout + result.stderr
+    assert 'resumed epoch: 0, iter: 2' in log and 'Iter(train) [3/3]' in log
+
+
+class _Exploit:
+    """Unpickling this object would create a file: a stand-in for arbitrary code."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (shutil.copyfile, (__file__, self.marker))
+
+
+@pytest.mark.slow
+def test_malicious_load_from_is_refused(demo_workspace, tmp_path):
+    marker = tmp_path / 'exploit_ran'
+    evil = tmp_path / 'evil.pth'
+    torch.save({'state_dict': {}, 'meta': _Exploit(str(marker))}, evil)
+    result = run_tool([TRAIN, _config('supervised/demo_supervised.py'), '--work-dir',
+                       str(tmp_path / 'wd'), '--cfg-options', *SHORT_RUN, f'load_from={evil}'],
+                      cwd=demo_workspace)
+    assert result.returncode != 0
+    assert 'Weights only load failed' in result.stderr
+    assert not marker.exists()

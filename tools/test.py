@@ -1,0 +1,76 @@
+"""Evaluate a checkpoint: ``python tools/test.py CONFIG CHECKPOINT [options]``.
+
+For teacher-student checkpoints the teacher is evaluated by default (the paper reports the
+teacher); ``--predict-on student`` evaluates the student.
+"""
+import argparse
+import os
+import os.path as osp
+
+import torch
+from mmengine.config import Config, DictAction
+from mmengine.runner import Runner
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description='Evaluate a detector checkpoint.')
+    parser.add_argument('config', help='test config file path')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('--work-dir', help='the dir to save the evaluation metrics')
+    parser.add_argument('--out', help='dump predictions to a pickle file (.pkl)')
+    parser.add_argument('--show-dir', help='save images with drawn predictions into this '
+                        'folder (under the work dir\'s timestamp folder)')
+    parser.add_argument('--predict-on', choices=['teacher', 'student'], default='teacher',
+                        help='which model of a teacher-student checkpoint to evaluate')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override config settings, e.g. test_dataloader.batch_size=2')
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
+                        default='none', help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args()
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    return args
+
+
+def build_config(args: argparse.Namespace) -> Config:
+    """Loads the config and applies the command-line switches."""
+    for path, what in ((args.config, 'Config'), (args.checkpoint, 'Checkpoint')):
+        if not osp.isfile(path):
+            raise SystemExit(f'{what} file {path!r} does not exist.')
+    if args.out is not None and not args.out.endswith(('.pkl', '.pickle')):
+        raise SystemExit(f'--out must name a .pkl file, got {args.out!r}.')
+    cfg = Config.fromfile(args.config)
+    cfg.launcher = args.launcher
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir') is None:
+        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
+    cfg.load_from = args.checkpoint
+    if 'semi_test_cfg' in cfg.model:
+        cfg.model.semi_test_cfg.predict_on = args.predict_on
+    if args.show_dir is not None:
+        visualization = cfg.default_hooks.visualization
+        visualization.draw = True
+        visualization.test_out_dir = args.show_dir
+    if args.out is not None:
+        cfg.test_evaluator = [*_as_list(cfg.test_evaluator),
+                              dict(type='DumpDetResults', out_file_path=args.out)]
+    if not torch.cuda.is_available() and cfg.get('env_cfg', {}).get('dist_cfg'):
+        cfg.env_cfg.dist_cfg.backend = 'gloo'  # NCCL needs GPUs
+    return cfg
+
+
+def _as_list(value) -> list:
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def main() -> None:
+    runner = Runner.from_cfg(build_config(parse_args()))
+    runner.test()
+
+
+if __name__ == '__main__':
+    main()
