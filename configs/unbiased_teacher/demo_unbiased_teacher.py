@@ -25,7 +25,10 @@ max_iters = 600
 val_interval = 200
 ema_ramp_iters = 100
 train_cfg = dict(max_iters=max_iters, val_interval=val_interval)
-custom_hooks = [dict(type='EMATeacherHook', final_keep=0.99, ramp_iters=ema_ramp_iters)]
+custom_hooks = [
+    dict(type='EMATeacherHook', final_keep=0.99, ramp_iters=ema_ramp_iters),
+    dict(type='PredictionGalleryHook', num_images=8, score_thr=0.5),
+]
 optim_wrapper = dict(optimizer=dict(lr=0.02))
 param_scheduler = [dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=50)]
 default_hooks = dict(

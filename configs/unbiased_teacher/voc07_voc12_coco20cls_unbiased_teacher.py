@@ -3,8 +3,13 @@
 _base_ = './voc07_voc12_unbiased_teacher.py'
 
 train_cfg = dict(max_iters=90000)
+# the inner ConcatDataset records 'cumulative_sizes' in its metainfo; the outer one must not
+# require the labeled source to have the same key
 train_dataloader = dict(
-    dataset=dict(datasets=[
-        _base_.labeled_dataset,
-        dict(type='ConcatDataset', datasets=[_base_.unlabeled_dataset, _base_.coco20cls_dataset]),
-    ]))
+    dataset=dict(
+        ignore_keys=['cumulative_sizes'],
+        datasets=[
+            _base_.labeled_dataset,
+            dict(type='ConcatDataset',
+                 datasets=[_base_.unlabeled_dataset, _base_.coco20cls_dataset]),
+        ]))

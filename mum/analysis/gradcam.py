@@ -10,7 +10,8 @@ The RoI head pools each proposal from one FPN level (mmdet's ``map_roi_levels``)
 has a gradient only on the level its box is pooled from; :func:`best_class_score` reports it.
 """
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from functools import partial
+from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 import torch
@@ -20,40 +21,48 @@ from torch import Tensor
 
 
 class FeatureGradientRecorder:
-    """Records one output level of ``module`` and, after ``backward``, its gradient.
+    """Records every output level of ``module`` and, after ``backward``, their gradients.
 
-    Use as a context manager around the forward pass; a forward hook keeps the chosen level and
-    registers an autograd hook on it that stores the incoming gradient.
+    Use as a context manager around the forward pass: a forward hook keeps the output levels
+    and registers an autograd hook on each, which stores the gradient reaching it on every
+    ``backward`` (levels the target does not depend on get none).
 
     Args:
         module (nn.Module): Module whose output is a tensor or a sequence of tensors (a neck).
-        level (int): Index of the output level (ignored for a single tensor).
+        cut_graph (bool): Replace the outputs by detached copies that require grad, so that
+            ``backward`` stops at them (nothing before ``module`` gets gradients; much cheaper
+            than back-propagating into the backbone). Defaults to True.
     """
 
-    def __init__(self, module: nn.Module, level: int) -> None:
+    def __init__(self, module: nn.Module, cut_graph: bool = True) -> None:
         self.module = module
-        self.level = level
-        self.activation: Optional[Tensor] = None
-        self.gradient: Optional[Tensor] = None
-        self.num_levels: Optional[int] = None
+        self.cut_graph = cut_graph
+        self.activations: List[Tensor] = []
+        self.gradients: Dict[int, Tensor] = {}
         self._handle = None
 
-    def _forward_hook(self, module, inputs, output) -> None:
-        levels = output if isinstance(output, (tuple, list)) else (output, )
-        self.num_levels = len(levels)
-        if not -len(levels) <= self.level < len(levels):
-            raise IndexError(f'Level {self.level} does not exist: {type(module).__name__} '
-                             f'has {len(levels)} output levels.')
-        activation = levels[self.level]
-        if not activation.requires_grad:
+    def _forward_hook(self, module, inputs, output):
+        is_sequence = isinstance(output, (tuple, list))
+        levels = list(output) if is_sequence else [output]
+        if self.cut_graph:
+            levels = [level.detach().requires_grad_(True) for level in levels]
+        elif not all(level.requires_grad for level in levels):
             raise RuntimeError('The recorded features do not require grad: run the forward '
-                               'pass under torch.enable_grad().')
-        self.activation = activation
-        self.gradient = None
-        activation.register_hook(self._store_gradient)
+                               'pass under torch.enable_grad() with inputs that require grad.')
+        self.activations = levels
+        self.gradients = {}
+        for index, level in enumerate(levels):
+            level.register_hook(partial(self._store_gradient, index))
+        if not self.cut_graph:
+            return None
+        return type(output)(levels) if is_sequence else levels[0]
 
-    def _store_gradient(self, gradient: Tensor) -> None:
-        self.gradient = gradient
+    def _store_gradient(self, index: int, gradient: Tensor) -> None:
+        self.gradients[index] = gradient
+
+    def clear_gradients(self) -> None:
+        """Forgets the gradients of the previous ``backward``."""
+        self.gradients = {}
 
     def __enter__(self) -> 'FeatureGradientRecorder':
         self._handle = self.module.register_forward_hook(self._forward_hook)
@@ -98,7 +107,7 @@ class ClassScore:
 
 
 def best_class_score(detector: nn.Module, features: Sequence[Tensor], data_sample,
-                     class_index: int) -> ClassScore:
+                     class_index: int) -> Optional[ClassScore]:
     """Highest score of ``class_index`` over the RPN proposals of one image.
 
     Args:
@@ -109,7 +118,8 @@ def best_class_score(detector: nn.Module, features: Sequence[Tensor], data_sampl
         class_index (int): Foreground class index in [0, K).
 
     Returns:
-        ClassScore: The score (as the RoI head computes it before NMS), its box, its level.
+        ClassScore | None: The score (as the RoI head computes it before NMS), its box and
+        its level; None when the RPN proposes nothing.
     """
     from mmdet.structures.bbox import bbox2roi
 
@@ -122,7 +132,7 @@ def best_class_score(detector: nn.Module, features: Sequence[Tensor], data_sampl
                                               rescale=False)
     rois = bbox2roi([proposals[0].bboxes])
     if rois.shape[0] == 0:
-        raise RuntimeError('The RPN produced no proposals for this image.')
+        return None
     outputs = roi_head._bbox_forward(tuple(features), rois)
     results = roi_head.bbox_head.predict_by_feat(
         rois=(rois, ), cls_scores=(outputs['cls_score'], ), bbox_preds=(outputs['bbox_pred'], ),

@@ -1,5 +1,6 @@
 """Teacher-student detector of Unbiased Teacher, with MUM's feature unmixing for mixed batches."""
 import copy
+import fnmatch
 import logging
 from contextlib import nullcontext
 from typing import Dict, List, Optional, Tuple
@@ -42,8 +43,9 @@ class MUMTeacher(SemiBaseDetector):
         semi_train_cfg (dict): Keys (defaults in brackets):
             ``sup_branches`` [('sup_weak', 'sup_strong')], ``sup_weight`` [1.0],
             ``unsup_weight`` (lambda_u) [4.0], ``cls_pseudo_thr`` (tau) [0.7],
-            ``unsup_loss_keys`` [('loss_rpn_cls', 'loss_cls')]: loss terms applied to
-            pseudo-labels, ``empty_pseudo`` ['background']: a batch without any pseudo-box still
+            ``unsup_loss_keys`` [('loss_rpn_cls', 'loss_cls')]: names (or glob patterns, e.g.
+            's*.loss_cls' for Cascade R-CNN's stages) of the loss terms applied to pseudo-labels;
+            for one-stage heads ('loss_cls',), ``empty_pseudo`` ['background']: a batch without any pseudo-box still
             trains the student on background; 'skip' gives it weight 0 (mmdet's behaviour),
             ``burn_in_iters`` [0]: supervised-only iterations,
             ``min_pseudo_bbox_wh`` [(1e-2, 1e-2)], ``freeze_teacher`` [True],
@@ -166,7 +168,11 @@ class MUMTeacher(SemiBaseDetector):
         return rename_loss_dict('unsup_', losses)
 
     def _select_unsup_terms(self, losses: dict) -> dict:
-        selected = {k: v for k, v in losses.items() if k in self.unsup_loss_keys}
+        selected = {
+            name: value
+            for name, value in losses.items()
+            if any(fnmatch.fnmatchcase(name, pattern) for pattern in self.unsup_loss_keys)
+        }
         if not selected:
             raise KeyError(f'semi_train_cfg.unsup_loss_keys={list(self.unsup_loss_keys)} matches '
                            f'none of the student loss terms {sorted(losses)}.')
