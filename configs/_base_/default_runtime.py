@@ -10,7 +10,13 @@ default_hooks = dict(
     sampler_seed=dict(type='DistSamplerSeedHook'),
     visualization=dict(type='DetVisualizationHook'),
     # checkpoints that torch.load(weights_only=True) accepts, so --resume works on torch >= 2.6
-    weights_only_checkpoint=dict(type='WeightsOnlyCheckpointHook'))
+    weights_only_checkpoint=dict(type='WeightsOnlyCheckpointHook'),
+    # a resumed run continues bit-identically (torch's global random state)
+    random_state=dict(type='RandomStateHook'),
+    # a NaN or infinite loss term stops training before its checkpoint is written
+    finite_loss=dict(type='FiniteLossHook'),
+    # datasets, model and MUM settings agree before the first iteration
+    config_check=dict(type='SemiConfigCheckHook'))
 
 env_cfg = dict(
     cudnn_benchmark=False,

@@ -42,9 +42,10 @@ def load_checkpoint_file(path: str) -> dict:
     try:
         checkpoint = torch.load(path, map_location='cpu', weights_only=True)
     except Exception as error:  # pickle, zip and weights-only errors alike
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else ''
-        raise CheckpointError(f'Checkpoint {path} cannot be read as a weights-only torch file '
-                              f'({type(error).__name__}: {first_line}).') from error
+        raise CheckpointError(f'Checkpoint {path} cannot be read with torch.load(weights_only='
+                              f'True) ({type(error).__name__}): it is not a torch file, or it '
+                              'holds objects other than tensors and plain Python values.'
+                              ) from error
     if not isinstance(checkpoint, dict):
         raise CheckpointError(f'Checkpoint {path} holds a {type(checkpoint).__name__}, not a '
                               'dict of weights.')

@@ -7,10 +7,9 @@ import runpy
 import sys
 
 import torch
+from conftest import REPO, TINY_DEMO
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
-
-from conftest import REPO, TINY_DEMO
 
 
 def tiny_mum_config(demo_workspace: str, out_dir: str) -> str:

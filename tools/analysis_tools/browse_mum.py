@@ -31,9 +31,9 @@ from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
 from tqdm import tqdm
 
-from mum.analysis.checkpoint import (CheckpointError, is_semi_state_dict, load_checkpoint_file)
+from mum.analysis.checkpoint import CheckpointError, is_semi_state_dict, load_checkpoint_file
 from mum.analysis.tile_statistics import tile_pixel_edges
-from mum.analysis.visualization import (batch_to_bgr_images, channel_mean_maps, draw_tile_grid)
+from mum.analysis.visualization import batch_to_bgr_images, channel_mean_maps, draw_tile_grid
 from mum.models.data_preprocessors import TILE_SOURCE_KEY, TILE_UNITS_KEY, MUMDataPreprocessor
 from mum.models.necks.unmix_neck import unmixing_tiles
 from mum.ops.tiles import unmix_tiles

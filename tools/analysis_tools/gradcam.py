@@ -33,8 +33,7 @@ from mmengine.registry import init_default_scope
 from tqdm import tqdm
 
 from mum.analysis.checkpoint import CheckpointError, build_detector
-from mum.analysis.gradcam import (FeatureGradientRecorder, best_class_score, cam_on_image,
-                                  grad_cam)
+from mum.analysis.gradcam import FeatureGradientRecorder, best_class_score, cam_on_image, grad_cam
 from mum.analysis.visualization import normalize_map, overlay_heatmap
 
 matplotlib.use('Agg')

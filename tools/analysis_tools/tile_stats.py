@@ -5,7 +5,8 @@ config's ``largest_stride``) and cut into NT x NT tiles on the unit grid of ``mu
 every annotated box counts the tiles it overlaps. Boxes are taken in the resized image:
 
 * ``--split train``: every dataset of ``train_dataloader`` with box annotations (the labeled
-  one, and the unlabeled one when its annotation file has boxes, as COCO-Standard's does),
+  one, and the unlabeled one when its annotation file has boxes, as COCO-Standard's does;
+  ``--datasets 0`` keeps the labeled one only),
   resized as its own pipeline resizes (RandomChoiceResize: each scale equally likely;
   RandomResize: sampled over its range) and flipped with its RandomFlip probability: NO is the
   expectation over these random geometries;
@@ -65,6 +66,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--split', choices=['train', 'val'], default='train',
                         help='train: datasets of train_dataloader at the train scales; val: '
                         'val_dataloader at the test scale (default: train)')
+    parser.add_argument('--datasets', type=int, nargs='+',
+                        help='with a ConcatDataset: indices of the parts to use (0 is the labeled '
+                        'dataset in this project\'s configs); default: every part with boxes')
     parser.add_argument('--largest-stride', type=int,
                         help='pixels per tile-grid unit; default: the config\'s '
                         'model.data_preprocessor.largest_stride, else 64')
@@ -104,12 +108,13 @@ def load_config(path: str, cfg_options=None):
     return cfg
 
 
-def annotated_datasets(cfg, split: str) -> list:
+def annotated_datasets(cfg, split: str, indices=None) -> list:
     """The built datasets of ``split`` (a ConcatDataset is opened into its parts).
 
     Args:
         cfg (Config): The config.
         split (str): 'train' or 'val'.
+        indices (list[int], optional): Parts to keep; all when None.
 
     Returns:
         list[BaseDataset]: Fully initialised datasets.
@@ -119,6 +124,11 @@ def annotated_datasets(cfg, split: str) -> list:
         raise SystemExit(f'tile_stats: the config {cfg.filename} has no {key}.dataset.')
     dataset = DATASETS.build(cfg[key].dataset)
     parts = list(getattr(dataset, 'datasets', [dataset]))
+    if indices is not None:
+        if any(not 0 <= i < len(parts) for i in indices):
+            raise SystemExit(f'tile_stats: --datasets {indices} is out of range: {key} has '
+                             f'{len(parts)} dataset(s).')
+        parts = [parts[i] for i in indices]
     for part in parts:
         part.full_init()
     return parts
@@ -250,7 +260,7 @@ def main(argv=None) -> None:
     cfg = load_config(args.config, args.cfg_options)
     unit_px = largest_stride_of(cfg, args.largest_stride)
     num_tiles = sorted(set(args.num_tiles))
-    datasets = annotated_datasets(cfg, args.split)
+    datasets = annotated_datasets(cfg, args.split, args.datasets)
     stats, notes = compute(datasets, num_tiles, unit_px)
     table = stats.table()
     out_dir = args.out_dir or osp.join('work_dirs', 'tile_stats',

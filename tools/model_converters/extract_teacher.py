@@ -19,9 +19,8 @@ import sys
 
 import torch
 
-from mum.analysis.checkpoint import (CheckpointError, config_from_checkpoint,
-                                     load_checkpoint_file, plain_checkpoint,
-                                     plain_detector_config)
+from mum.analysis.checkpoint import (CheckpointError, config_from_checkpoint, load_checkpoint_file,
+                                     plain_checkpoint, plain_detector_config)
 
 
 def parse_args(argv=None) -> argparse.Namespace:

@@ -24,7 +24,7 @@ class PredictionGalleryHook(Hook):
     to look at.
 
     Args:
-        num_images (int): Validation images drawn. Defaults to 8.
+        num_images (int): Validation images drawn; 0 draws nothing. Defaults to 8.
         score_thr (float): Detections below this score are not drawn. Defaults to 0.5.
         file_name (str): Output file name. Defaults to 'teacher_predictions.png'.
         columns (int): Images per row. Defaults to 4.
@@ -40,7 +40,7 @@ class PredictionGalleryHook(Hook):
 
     def after_train(self, runner: Runner) -> None:
         """Predicts with the teacher and writes the gallery (main process only)."""
-        if runner.rank != 0:
+        if runner.rank != 0 or self.num_images == 0:
             return
         model = runner.model.module if is_model_wrapper(runner.model) else runner.model
         detector = getattr(model, 'teacher', model)

@@ -2,7 +2,6 @@
 import copy
 import fnmatch
 import logging
-from contextlib import nullcontext
 from typing import Dict, List, Optional, Tuple
 
 import torch
@@ -16,8 +15,8 @@ from mmdet.utils import ConfigType, OptConfigType, OptMultiConfig
 from mmengine.logging import MessageHub, print_log
 from torch import Tensor
 
-from mum.models.data_preprocessors.mum_data_preprocessor import TILE_SOURCE_KEY, TILE_UNITS_KEY
-from mum.models.necks.unmix_neck import unmixing_tiles
+from mum.models.data_preprocessors.mum_data_preprocessor import TILE_SOURCE_KEY
+from mum.models.necks.unmix_neck import unmixing_if_mixed
 
 EMPTY_PSEUDO_MODES = ('background', 'skip')
 
@@ -155,7 +154,7 @@ class MUMTeacher(SemiBaseDetector):
         batch_data_samples = filter_gt_instances(batch_data_samples,
                                                  score_thr=self.cls_pseudo_thr)
         scores = torch.cat([s.gt_instances.scores for s in batch_data_samples])
-        with _unmixing_if_mixed(self.student, batch_data_samples):
+        with unmixing_if_mixed(self.student, batch_data_samples):
             losses = self.student.loss(batch_inputs, batch_data_samples)
         losses = self._select_unsup_terms(losses)
         self._track_pseudo_count(len(scores))
@@ -219,14 +218,6 @@ class MUMTeacher(SemiBaseDetector):
             data_sample.gt_instances = instances
         wh_thr = self.semi_train_cfg.get('min_pseudo_bbox_wh', (1e-2, 1e-2))
         return filter_gt_instances(batch_data_samples, wh_thr=wh_thr)
-
-
-def _unmixing_if_mixed(model, data_samples: SampleList):
-    """Context that unmixes ``model``'s neck when the samples carry a tile permutation."""
-    metainfo = data_samples[0].metainfo if data_samples else {}
-    if TILE_SOURCE_KEY not in metainfo:
-        return nullcontext()
-    return unmixing_tiles(model, metainfo[TILE_SOURCE_KEY], metainfo[TILE_UNITS_KEY])
 
 
 def _concat_branches(inputs: List[Tensor],

@@ -1,3 +1,3 @@
-from .unmix_neck import TileUnmixMixin, UnmixNeck, unmixing_tiles
+from .unmix_neck import TileUnmixMixin, UnmixNeck, unmixing_if_mixed, unmixing_tiles
 
-__all__ = ['TileUnmixMixin', 'UnmixNeck', 'unmixing_tiles']
+__all__ = ['TileUnmixMixin', 'UnmixNeck', 'unmixing_if_mixed', 'unmixing_tiles']

@@ -1,12 +1,13 @@
 """Neck wrapper that unmixes feature tiles of a mixed batch (MUM's "UnMix")."""
-from contextlib import contextmanager
-from typing import Dict, Iterator, Optional, Sequence, Tuple
+from contextlib import contextmanager, nullcontext
+from typing import ContextManager, Dict, Iterator, Optional, Sequence, Tuple
 
 import torch.nn as nn
 from mmdet.registry import MODELS
 from mmdet.utils import ConfigType
 from torch import Tensor
 
+from mum.models.data_preprocessors.mum_data_preprocessor import TILE_SOURCE_KEY, TILE_UNITS_KEY
 from mum.ops.tiles import unmix_tiles
 
 UNMIX_POSITIONS = ('outputs', 'inputs')
@@ -105,3 +106,23 @@ def unmixing_tiles(model: nn.Module, tile_source: Tensor,
     finally:
         for neck in necks:
             neck.tile_source, neck.tile_units = None, None
+
+
+def unmixing_if_mixed(model: nn.Module, data_samples: Sequence) -> ContextManager[None]:
+    """:func:`unmixing_tiles` for a batch mixed by MUMDataPreprocessor, else a no-op context.
+
+    The glue for any teacher-student detector: wrap the student's forward on a possibly mixed
+    batch in it (see MUMTeacher and MUMSoftTeacher).
+
+    Args:
+        model (nn.Module): The detector whose unmix necks are armed (usually the student).
+        data_samples (Sequence[DetDataSample]): The batch's samples; the batch counts as mixed
+            when the first one carries ``mum_tile_source`` in its metainfo.
+
+    Returns:
+        A context manager.
+    """
+    metainfo = data_samples[0].metainfo if data_samples else {}
+    if TILE_SOURCE_KEY not in metainfo:
+        return nullcontext()
+    return unmixing_tiles(model, metainfo[TILE_SOURCE_KEY], metainfo[TILE_UNITS_KEY])

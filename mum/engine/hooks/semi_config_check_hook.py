@@ -1,0 +1,67 @@
+"""Checks, before the first iteration, that the datasets, the model and MUM's settings agree."""
+import logging
+
+from mmdet.registry import HOOKS
+from mmengine.hooks import Hook
+from mmengine.logging import print_log
+from mmengine.model import is_model_wrapper
+from mmengine.runner import Runner
+
+from mum.models.data_preprocessors import MUMDataPreprocessor
+
+
+@HOOKS.register_module()
+class SemiConfigCheckHook(Hook):
+    """Refuses a run whose parts disagree, with one sentence naming the key and the values.
+
+    Checked: every training source has the same class list; the detector's ``num_classes``
+    (every head but the class-agnostic RPN) equals the number of classes; every stride of the detector's prior generators divides MUM's
+    ``largest_stride`` (otherwise tile borders would not fall on feature cells). A number of
+    unlabeled images per GPU that is not a multiple of ``group_size`` is allowed (the last images
+    form a smaller group) and logged.
+    """
+    priority = 'VERY_HIGH'
+
+    def before_train(self, runner: Runner) -> None:
+        """Runs the checks on the built runner."""
+        model = runner.model.module if is_model_wrapper(runner.model) else runner.model
+        dataset = runner.train_dataloader.dataset
+        sources = getattr(dataset, 'datasets', [dataset])
+        classes = tuple(sources[0].metainfo.get('classes', ()))
+        for index, source in enumerate(sources[1:], start=1):
+            other = tuple(source.metainfo.get('classes', ()))
+            if other != classes:
+                raise ValueError(
+                    f'train_dataloader.dataset.datasets[{index}] has classes {other} but '
+                    f'datasets[0] has {classes}: labeled and unlabeled data need one class list.')
+        detector = getattr(model, 'student', model)
+        for name, module in detector.named_modules():
+            num_classes = getattr(module, 'num_classes', None)
+            if name.startswith('rpn_head'):  # proposals are class-agnostic (num_classes 1)
+                continue
+            if isinstance(num_classes, int) and classes and num_classes != len(classes):
+                raise ValueError(f'model {name}.num_classes is {num_classes} but the training '
+                                 f'data has {len(classes)} classes {classes}.')
+        preprocessor = model.data_preprocessor
+        if isinstance(preprocessor, MUMDataPreprocessor):
+            self._check_mum(preprocessor, detector, runner)
+
+    @staticmethod
+    def _check_mum(preprocessor, detector, runner: Runner) -> None:
+        for name, module in detector.named_modules():
+            strides = getattr(getattr(module, 'prior_generator', None), 'strides', None) or []
+            for stride in strides:
+                stride = stride[0] if isinstance(stride, (tuple, list)) else stride
+                if preprocessor.largest_stride % stride:
+                    raise ValueError(
+                        f'model.data_preprocessor.largest_stride={preprocessor.largest_stride} '
+                        f'is not a multiple of stride {stride} of {name}: set it to the largest '
+                        'stride of the neck outputs (e.g. 64 for FPN with P6, 128 for P7).')
+        num_per_source = getattr(runner.train_dataloader.sampler, 'num_per_source', None)
+        if num_per_source and len(num_per_source) > 1:
+            unlabeled = num_per_source[-1]
+            if unlabeled % preprocessor.group_size:
+                print_log(f'{unlabeled} unlabeled images per GPU is not a multiple of '
+                          f'group_size={preprocessor.group_size}: the last '
+                          f'{unlabeled % preprocessor.group_size} form a smaller group.',
+                          logger='current', level=logging.WARNING)
