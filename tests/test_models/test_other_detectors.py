@@ -2,9 +2,10 @@
 
 Each config's detector is shrunk (tests/tiny_detectors.py: every type, loss and stride kept) and
 trained two iterations on real tiny demo batches (6 classes, images of 128-150 px) with the
-config's own largest_stride (128 for P3-P7) but NT = 2 tiles a side, so that the mixed student
-batch is padded to 2 x 128 = 256 px rather than 512 (CPU time). The necks with a P6 from a
-stride-2 conv are checked for exact unmixing at every level with NT = 4.
+config's own MUM settings (NG = NT = 4, largest_stride 128 for P3-P7: the mixed student batch is
+padded to 4 x 128 = 512 px a side). The config's necks, P6 / P7 from stride-2 convs included,
+are checked for exact unmixing at every level. Tiny tensors run single-threaded: on a loaded
+2-core machine that is several times faster than two contending threads.
 """
 import os.path as osp
 
@@ -39,6 +40,14 @@ UNSUP_TERMS = {
 NUM_CLASSES = 6  # the demo data's
 
 
+@pytest.fixture(scope='module', autouse=True)
+def single_thread():
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 def _config(name: str) -> Config:
     return Config.fromfile(osp.join(REPO, 'configs', name))
 
@@ -61,7 +70,7 @@ def _tiny_model(name: str):
     """The config's teacher-student model with a tiny detector and pseudo-labels that flow."""
     model_cfg = _config(name).model
     shrink_detector(model_cfg.detector, num_classes=NUM_CLASSES)
-    model_cfg.data_preprocessor.update(seed=0, num_tiles=2)
+    model_cfg.data_preprocessor.seed = 0
     test_cfg = model_cfg.detector.test_cfg
     if 'score_thr' in test_cfg:  # one-stage heads start at p = 0.01 (prior-prob bias)
         test_cfg.score_thr = 0.0
@@ -107,9 +116,9 @@ def _train_two_iterations(model, batches, rename_sup_to=None):
         all_log_vars.append(model.train_step(batch, optim_wrapper))
         EMATeacherHook().ema_update(model, keep=0.9)
     # the unsup student forward unmixed every output level (5) of its neck, at each iteration;
-    # the batch was padded to at least NT = 2 cells a side at the top level (largest_stride)
+    # the batch was padded to NT = 4 cells a side at the top level (stride largest_stride)
     assert len(student_unmixed) == 2 * 5, student_unmixed
-    assert all(min(shape[-2:]) >= 2 for shape in student_unmixed[4::5]), student_unmixed
+    assert all(shape[-2:] == (4, 4) for shape in student_unmixed[4::5]), student_unmixed
     assert not teacher_unmixed  # the teacher's weak view is never mixed
     return all_log_vars
 
@@ -122,7 +131,7 @@ def test_mum_teacher_trains_on_another_detector(name, two_batches):
         unsup_terms = {k for k in log_vars if k.startswith('unsup_') and 'loss' in k}
         assert unsup_terms == UNSUP_TERMS[name]  # no box regression, no centerness
         assert log_vars['unsup_pseudo_boxes_per_img'] > 0
-        assert log_vars['sup_loss_cls'] > 0 if 'sup_loss_cls' in log_vars else True
+        assert any(k.startswith('sup_loss') and 'cls' in k for k in log_vars), sorted(log_vars)
 
 
 def test_soft_teacher_with_mum_trains_and_unmixes(two_batches):

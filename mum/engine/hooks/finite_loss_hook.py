@@ -2,6 +2,7 @@
 import math
 from typing import Optional
 
+import torch
 from mmdet.registry import HOOKS
 from mmengine.hooks import Hook
 from mmengine.runner import Runner
@@ -26,8 +27,8 @@ class FiniteLossHook(Hook):
                          data_batch: Optional[dict] = None,
                          outputs: Optional[dict] = None) -> None:
         """Checks every loss term the model returned for this iteration."""
-        bad = {name: value for name, value in (outputs or {}).items()
-               if 'loss' in name and not math.isfinite(float(value))}
+        bad = {name: float(value) for name, value in _as_floats(outputs or {}).items()
+               if 'loss' in name and not math.isfinite(value)}
         if not bad:
             return
         last = self._last_checkpoint(runner)
@@ -39,3 +40,9 @@ class FiniteLossHook(Hook):
     def _last_checkpoint(runner: Runner) -> str:
         path = runner.message_hub.get_info('last_ckpt')
         return path if path else 'none (no checkpoint was written yet)'
+
+
+def _as_floats(outputs: dict) -> dict:
+    """The logged values as Python floats (the model returns tensors, some requiring grad)."""
+    return {name: float(value.detach()) if isinstance(value, torch.Tensor) else float(value)
+            for name, value in outputs.items()}

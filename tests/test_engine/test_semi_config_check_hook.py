@@ -1,0 +1,47 @@
+import os.path as osp
+from types import SimpleNamespace
+
+import pytest
+from demo_batches import demo_config
+from mmdet.registry import MODELS
+
+from mum.engine.hooks import SemiConfigCheckHook
+
+
+@pytest.fixture(scope='module')
+def demo_model(demo_workspace):
+    cfg = demo_config('mum/demo_mum.py', osp.join(demo_workspace, 'data', 'demo'))
+    return MODELS.build(cfg.model)
+
+
+def _runner(model, classes=(('a', 'b', 'c', 'd', 'e', 'f'), ) * 2, num_per_source=(4, 4)):
+    sources = [SimpleNamespace(metainfo=dict(classes=c)) for c in classes]
+    loader = SimpleNamespace(dataset=SimpleNamespace(datasets=sources),
+                             sampler=SimpleNamespace(num_per_source=list(num_per_source)))
+    return SimpleNamespace(model=model, train_dataloader=loader)
+
+
+def test_consistent_setup_passes_and_remainder_is_allowed(demo_model):
+    SemiConfigCheckHook().before_train(_runner(demo_model))
+    SemiConfigCheckHook().before_train(_runner(demo_model, num_per_source=(4, 6)))
+
+
+def test_different_class_lists_are_refused(demo_model):
+    with pytest.raises(ValueError, match=r'datasets\[1\] has classes .* labeled and unlabeled'):
+        SemiConfigCheckHook().before_train(
+            _runner(demo_model, classes=(tuple('abcdef'), tuple('abcdeg'))))
+
+
+def test_class_count_mismatch_names_the_head(demo_model):
+    with pytest.raises(ValueError, match='roi_head.bbox_head.num_classes is 6 but the training '
+                       'data has 3 classes'):
+        SemiConfigCheckHook().before_train(_runner(demo_model, classes=(('a', 'b', 'c'), ) * 2))
+
+
+def test_largest_stride_must_be_a_multiple_of_every_stride(demo_model):
+    demo_model.data_preprocessor.largest_stride = 48
+    try:
+        with pytest.raises(ValueError, match='largest_stride=48 is not a multiple of stride 32'):
+            SemiConfigCheckHook().before_train(_runner(demo_model))
+    finally:
+        demo_model.data_preprocessor.largest_stride = 32
