@@ -4,8 +4,13 @@
 # configs/supervised/demo_supervised.py inherit this file and change only their switch.
 _base_ = ['../_base_/recipes/unbiased_teacher.py', '../_base_/datasets/semi_demo.py']
 
+# trained from scratch: per-channel standardised RGB input suits it better than caffe's
+normalisation = dict(
+    mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375], bgr_to_rgb=True)
 model = dict(
+    data_preprocessor=dict(data_preprocessor=normalisation),
     detector=dict(
+        data_preprocessor=normalisation,
         backbone=dict(
             depth=18, frozen_stages=-1, norm_cfg=dict(type='BN', requires_grad=True),
             norm_eval=False, style='pytorch', init_cfg=None),
@@ -29,8 +34,9 @@ custom_hooks = [
     dict(type='EMATeacherHook', final_keep=0.99, ramp_iters=ema_ramp_iters),
     dict(type='PredictionGalleryHook', num_images=8, score_thr=0.5),
 ]
-optim_wrapper = dict(optimizer=dict(lr=0.02))
-param_scheduler = [dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=50)]
+# from scratch at lr 0.02 the loss diverges within ~40 iterations without gradient clipping
+optim_wrapper = dict(optimizer=dict(lr=0.02), clip_grad=dict(max_norm=10.0))
+param_scheduler = [dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=100)]
 default_hooks = dict(
     logger=dict(interval=20),
     checkpoint=dict(interval=val_interval))

@@ -1,4 +1,5 @@
 from . import samplers, transforms  # noqa: F401
+from .checked_coco_dataset import CheckedCocoDataset
 from .demo_shapes_dataset import DemoShapesDataset
 
-__all__ = ['DemoShapesDataset']
+__all__ = ['CheckedCocoDataset', 'DemoShapesDataset']

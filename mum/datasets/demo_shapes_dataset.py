@@ -1,17 +1,17 @@
 """COCO-format dataset of the embedded demo, generated on first use (nothing is downloaded)."""
 from typing import Optional
 
-from mmdet.datasets import CocoDataset
 from mmdet.registry import DATASETS
 from mmengine.dist import barrier, is_main_process
 from mmengine.logging import print_log
 
+from .checked_coco_dataset import CheckedCocoDataset
 from .demo_data import DEMO_CLASSES, ensure_demo_dataset, read_complete_manifest
 
 
 @DATASETS.register_module()
-class DemoShapesDataset(CocoDataset):
-    """CocoDataset over the demo shapes data in ``data_root``, generating it if missing.
+class DemoShapesDataset(CheckedCocoDataset):
+    """CheckedCocoDataset over the demo shapes data in ``data_root``, generating it if missing.
 
     The main process generates the data with :func:`mum.datasets.demo_data.ensure_demo_dataset`
     when needed; other ranks wait at a barrier.

@@ -11,6 +11,7 @@ import os.path as osp
 
 import pytest
 import torch
+from conftest import REPO
 from demo_batches import demo_config
 from mmdet.registry import MODELS
 from mmengine.config import Config
@@ -20,7 +21,6 @@ from mmengine.optim import OptimWrapper
 from mmengine.runner import Runner
 from tiny_detectors import shrink_detector
 
-from conftest import REPO
 from mum.engine.hooks import EMATeacherHook
 from mum.models.data_preprocessors import TILE_SOURCE_KEY
 from mum.models.necks import TileUnmixMixin, unmixing_if_mixed
@@ -180,7 +180,8 @@ def test_configs_use_the_real_loss_names_and_mmdet_models():
         'mmdet::soft_teacher/soft-teacher_faster-rcnn_r50-caffe_fpn_180k_semi-0.1-coco.py').model
     assert soft.semi_train_cfg == mmdet_soft.semi_train_cfg
     assert soft.detector.neck.neck == mmdet_soft.detector.neck
-    assert soft.data_preprocessor.data_preprocessor == mmdet_soft.data_preprocessor.data_preprocessor
+    assert (soft.data_preprocessor.data_preprocessor ==
+            mmdet_soft.data_preprocessor.data_preprocessor)
 
 
 @pytest.mark.parametrize('name', [RETINANET, FCOS, CASCADE])

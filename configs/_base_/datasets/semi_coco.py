@@ -2,7 +2,7 @@
 # sup_strong), unlabeled images in two views (unsup_teacher: weak, unsup_student: strong).
 # Geometry (short side from scales, flip 0.5) is drawn once per image BEFORE the views split,
 # so the views of an image share it; the strong views add photometric noise and erasing only.
-dataset_type = 'CocoDataset'
+dataset_type = 'CheckedCocoDataset'  # CocoDataset that names bad files and counts skips
 data_root = 'data/coco/'
 labeled_ann_file = 'semi_anns/instances_train2017.1@1.json'
 unlabeled_ann_file = 'semi_anns/instances_train2017.1@1-unlabeled.json'

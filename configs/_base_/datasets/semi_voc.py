@@ -30,20 +30,20 @@ test_pipeline = [*_base_.load_test, dict(type='Resize', scale=test_scale, keep_r
                  *_base_.test_tail]
 
 labeled_dataset = dict(
-    type='CocoDataset', data_root=data_root, metainfo=metainfo, ann_file=labeled_ann_file,
+    type=_base_.dataset_type, data_root=data_root, metainfo=metainfo, ann_file=labeled_ann_file,
     data_prefix=dict(img=''), filter_cfg=dict(filter_empty_gt=True), pipeline=sup_pipeline)
 unlabeled_dataset = dict(
-    type='CocoDataset', data_root=data_root, metainfo=metainfo, ann_file=unlabeled_ann_file,
+    type=_base_.dataset_type, data_root=data_root, metainfo=metainfo, ann_file=unlabeled_ann_file,
     data_prefix=dict(img=''), filter_cfg=dict(filter_empty_gt=False), pipeline=unsup_pipeline)
 coco20cls_dataset = dict(
-    type='CocoDataset', data_root=coco_data_root, metainfo=metainfo, ann_file=coco20cls_ann_file,
-    data_prefix=dict(img='train2017/'), filter_cfg=dict(filter_empty_gt=False),
-    pipeline=unsup_pipeline)
+    type=_base_.dataset_type, data_root=coco_data_root, metainfo=metainfo,
+    ann_file=coco20cls_ann_file, data_prefix=dict(img='train2017/'),
+    filter_cfg=dict(filter_empty_gt=False), pipeline=unsup_pipeline)
 train_dataloader = dict(dataset=dict(datasets=[labeled_dataset, unlabeled_dataset]))
 
 val_dataloader = dict(
     dataset=dict(
-        type='CocoDataset', data_root=data_root, metainfo=metainfo, ann_file=val_ann_file,
+        type=_base_.dataset_type, data_root=data_root, metainfo=metainfo, ann_file=val_ann_file,
         data_prefix=dict(img=''), pipeline=test_pipeline))
 test_dataloader = val_dataloader
 val_evaluator = dict(ann_file=data_root + val_ann_file)

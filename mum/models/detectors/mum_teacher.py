@@ -44,8 +44,9 @@ class MUMTeacher(SemiBaseDetector):
             ``unsup_weight`` (lambda_u) [4.0], ``cls_pseudo_thr`` (tau) [0.7],
             ``unsup_loss_keys`` [('loss_rpn_cls', 'loss_cls')]: names (or glob patterns, e.g.
             's*.loss_cls' for Cascade R-CNN's stages) of the loss terms applied to pseudo-labels;
-            for one-stage heads ('loss_cls',), ``empty_pseudo`` ['background']: a batch without any pseudo-box still
-            trains the student on background; 'skip' gives it weight 0 (mmdet's behaviour),
+            for one-stage heads ('loss_cls',), ``empty_pseudo`` ['background']: a batch
+            without any pseudo-box still trains the student on background; 'skip' gives it
+            weight 0 (mmdet's behaviour),
             ``burn_in_iters`` [0]: supervised-only iterations,
             ``min_pseudo_bbox_wh`` [(1e-2, 1e-2)], ``freeze_teacher`` [True],
             ``warn_no_pseudo_iters`` [500]: warn after this many iterations in a row without a
