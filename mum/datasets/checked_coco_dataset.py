@@ -9,7 +9,8 @@ from mmdet.datasets.api_wrappers import COCO
 from mmdet.registry import DATASETS
 from mmengine.logging import print_log
 
-REQUIRED_KEYS = ('images', 'annotations', 'categories')
+# 'annotations' may be absent: COCO's image_info_unlabeled2017.json has none
+REQUIRED_KEYS = ('images', 'categories')
 
 
 class CheckedCOCO(COCO):
@@ -31,8 +32,8 @@ class CheckedCOCO(COCO):
 class CheckedCocoDataset(CocoDataset):
     """CocoDataset with clear errors and no silent data loss.
 
-    * an annotation file that is missing, not JSON or lacks 'images' / 'annotations' /
-      'categories' raises one sentence naming the file;
+    * an annotation file that is missing, not JSON or lacks 'images' / 'categories' raises one
+      sentence naming the file (a file without 'annotations' is an unlabeled image list);
     * every box CocoDataset drops (outside the image, zero area or side < 1 px, class not in the
       dataset's classes) is counted by reason, and every image ``filter_cfg`` leaves out
       (no box of the classes, smaller than ``min_size``) is counted; both counts are logged as a

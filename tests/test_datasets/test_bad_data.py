@@ -45,12 +45,12 @@ def test_annotation_file_that_is_not_json(tmp_path):
         _dataset(str(path), tmp_path)
 
 
-def test_annotation_file_without_annotations_key(tmp_path):
+def test_annotation_file_without_images_key(tmp_path):
     path = _write_coco(tmp_path, [_image(tmp_path, 1, 'a.jpg')], [])
     content = json.loads(open(path).read())
-    del content['annotations']
+    del content['images']
     open(path, 'w').write(json.dumps(content))
-    with pytest.raises(ValueError, match=r"lacks the COCO key\(s\) \['annotations'\]"):
+    with pytest.raises(ValueError, match=r"lacks the COCO key\(s\) \['images'\]"):
         _dataset(path, tmp_path)
 
 

@@ -1,11 +1,12 @@
 """One full semi-supervised iteration of the demo MUM config on real (tiny) batches."""
+import logging
 import os.path as osp
 
 import pytest
 import torch
 from demo_batches import demo_config, first_batch
 from mmdet.registry import MODELS
-from mmengine.logging import MessageHub
+from mmengine.logging import MessageHub, MMLogger
 
 from mum.engine.hooks import EMATeacherHook
 
@@ -47,9 +48,21 @@ def test_pseudo_labels_flow_and_only_the_student_learns(model_and_batch):
     assert all(p.grad is None for p in model.teacher.parameters())
 
 
+class _Warnings(logging.Handler):
+
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.messages = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
 def test_empty_pseudo_labels_still_train_on_background_unless_skipped(model_and_batch):
     model, batch = model_and_batch
-    model.cls_pseudo_thr = 0.999999
+    model.cls_pseudo_thr, model.warn_no_pseudo_iters = 0.999999, 2
+    warnings = _Warnings()
+    MMLogger.get_current_instance().addHandler(warnings)
     try:
         losses = _losses(model, batch)
         assert losses['unsup_pseudo_boxes_per_img'] == 0
@@ -57,7 +70,11 @@ def test_empty_pseudo_labels_still_train_on_background_unless_skipped(model_and_
         model.empty_pseudo = 'skip'
         assert _losses(model, batch)['unsup_loss_cls'] == 0
     finally:
+        MMLogger.get_current_instance().removeHandler(warnings)
         model.cls_pseudo_thr, model.empty_pseudo = 0.05, 'background'
+        model.warn_no_pseudo_iters = 500
+    assert any('No pseudo-box above cls_pseudo_thr=0.999999 for 2 iterations' in m
+               for m in warnings.messages)
 
 
 def test_burn_in_and_supervised_only_skip_the_teacher(model_and_batch):

@@ -40,14 +40,6 @@ UNSUP_TERMS = {
 NUM_CLASSES = 6  # the demo data's
 
 
-@pytest.fixture(scope='module', autouse=True)
-def single_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def _config(name: str) -> Config:
     return Config.fromfile(osp.join(REPO, 'configs', name))
 
