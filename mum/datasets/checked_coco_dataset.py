@@ -1,5 +1,4 @@
 """CocoDataset that names the file on bad input and counts everything it leaves out."""
-import json
 import logging
 from collections import Counter
 from typing import List, Union

@@ -42,8 +42,8 @@ def test_update_is_the_ema_formula_on_floats_and_copies_integers():
     model = _TeacherStudent()
     hook = EMATeacherHook(final_keep=0.9, ramp_iters=4)
     hook.before_train(_runner(model, iteration=0))
-    assert all(torch.equal(t, s) for t, s in zip(model.teacher.state_dict().values(),
-                                                  model.student.state_dict().values()))
+    pairs = zip(model.teacher.state_dict().values(), model.student.state_dict().values())
+    assert all(torch.equal(t, s) for t, s in pairs)
     with torch.no_grad():
         for param in model.student.parameters():
             param.add_(torch.randn_like(param))

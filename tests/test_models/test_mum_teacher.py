@@ -17,6 +17,7 @@ def model_and_batch(demo_workspace):
     # a randomly initialised teacher scores every class near 1 / (K + 1): a low threshold
     # makes it "confident" so that pseudo-labels flow
     cfg.model.semi_train_cfg.cls_pseudo_thr = 0.05
+    cfg.model.semi_train_cfg.burn_in_iters = 0
     torch.manual_seed(0)
     model = MODELS.build(cfg.model)
     model.init_weights()

@@ -5,6 +5,7 @@ from typing import Optional
 import torch
 import torch.nn as nn
 from mmdet.registry import HOOKS
+from mmengine.dist import all_reduce_params, get_world_size
 from mmengine.hooks import Hook
 from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper
@@ -29,6 +30,8 @@ class EMATeacherHook(Hook):
 
     Floating-point tensors of the state dict (parameters and buffers) are averaged; all other
     tensors (e.g. BN ``num_batches_tracked``, Swin's integer relative-position index) are copied.
+    Under DDP the teacher's float buffers are then averaged over the ranks (BN statistics differ
+    per rank), so every rank holds the same teacher.
     The burn-in length is read from the model's ``semi_train_cfg.burn_in_iters`` so that the
     detector and this hook cannot disagree. The schedule is a function of ``runner.iter``, which
     the checkpoint restores, and the hook's settings are saved in the checkpoint's meta and
@@ -119,6 +122,11 @@ class EMATeacherHook(Hook):
         torch._foreach_add_(teacher_floats, student_floats, alpha=1.0 - keep)
         for key in teacher.keys() - set(float_keys):
             teacher[key].copy_(student[key])
+        # DDP syncs the student's parameters but each rank's BN statistics come from its own
+        # images: average the teacher's float buffers so that every rank holds one teacher.
+        float_buffers = [b for b in model.teacher.buffers() if b.is_floating_point()]
+        if float_buffers and get_world_size() > 1:
+            all_reduce_params(float_buffers, op='mean')
 
     def before_save_checkpoint(self, runner: Runner, checkpoint: dict) -> None:
         """Records the schedule so a resumed run can check it continues the same one."""

@@ -15,8 +15,9 @@ class SemiConfigCheckHook(Hook):
     """Refuses a run whose parts disagree, with one sentence naming the key and the values.
 
     Checked: every training source has the same class list; the detector's ``num_classes``
-    (every head but the class-agnostic RPN) equals the number of classes; every stride of the detector's prior generators divides MUM's
-    ``largest_stride`` (otherwise tile borders would not fall on feature cells). A number of
+    (every head but the class-agnostic RPN) equals the number of classes; every stride of the
+    detector's prior generators divides MUM's ``largest_stride`` (otherwise tile borders would
+    not fall on feature cells). A number of
     unlabeled images per GPU that is not a multiple of ``group_size`` is allowed (the last images
     form a smaller group) and logged.
     """

@@ -1,0 +1,70 @@
+"""tools/dist_train.sh CONFIG 2 on the CPU: two processes over gloo, as users launch it."""
+import glob
+import os
+import os.path as osp
+import subprocess
+
+import pytest
+import torch
+from conftest import REPO
+
+RANK_DUMP_HOOK = '''
+import torch
+from mmdet.registry import HOOKS
+from mmengine.dist import get_rank
+from mmengine.hooks import Hook
+
+
+@HOOKS.register_module()
+class RankDumpHook(Hook):
+    """Records this rank's MUM permutations and saves its teacher after training."""
+
+    def __init__(self, out_dir):
+        self.out_dir = out_dir
+        self.sources = []
+
+    def before_train(self, runner):
+        preprocessor = runner.model.module.data_preprocessor
+        mix_batch = preprocessor.mix_batch
+
+        def recording_mix_batch(inputs, data_samples):
+            mixed = mix_batch(inputs, data_samples)
+            self.sources.append(data_samples[0].metainfo['mum_tile_source'].clone())
+            return mixed
+
+        preprocessor.mix_batch = recording_mix_batch
+
+    def after_train(self, runner):
+        torch.save(dict(teacher=runner.model.module.teacher.state_dict(), sources=self.sources),
+                   f'{self.out_dir}/rank{get_rank()}.pth')
+'''
+
+
+@pytest.mark.slow
+def test_two_processes_share_one_teacher_and_draw_different_tiles(demo_workspace, tmp_path):
+    (tmp_path / 'rank_dump_hook.py').write_text(RANK_DUMP_HOOK)
+    config = tmp_path / 'dist_demo.py'
+    config.write_text(
+        f"_base_ = '{osp.join(REPO, 'configs', 'mum', 'demo_mum.py')}'\n"
+        "custom_imports = dict(imports=['mum', 'rank_dump_hook'], allow_failed_imports=False)\n"
+        "custom_hooks = [*_base_.custom_hooks, "
+        f"dict(type='RankDumpHook', out_dir='{tmp_path}')]\n")
+    work_dir = tmp_path / 'work_dir'
+    env = dict(os.environ, PYTHONPATH=f'{tmp_path}:{os.environ.get("PYTHONPATH", "")}',
+               PORT='29517', PYTHONWARNINGS='ignore')
+    result = subprocess.run(
+        ['bash', osp.join(REPO, 'tools', 'dist_train.sh'), str(config), '2', '--work-dir',
+         str(work_dir), '--cfg-options', 'train_cfg.max_iters=3', 'train_cfg.val_interval=100',
+         'default_hooks.checkpoint.interval=3', 'train_dataloader.num_workers=0',
+         'train_dataloader.persistent_workers=False', 'default_hooks.logger.interval=1',
+         'custom_hooks.1.num_images=0'],
+        cwd=demo_workspace, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+    ranks = [torch.load(tmp_path / f'rank{r}.pth', weights_only=True) for r in (0, 1)]
+    for key, value in ranks[0]['teacher'].items():
+        assert torch.equal(value, ranks[1]['teacher'][key]), key
+    assert len(ranks[0]['sources']) == len(ranks[1]['sources']) == 3
+    assert any(not torch.equal(a, b) for a, b in zip(ranks[0]['sources'], ranks[1]['sources']))
+    assert len(glob.glob(str(work_dir / '*' / '*.log'))) == 1  # logs written once
+    assert sorted(osp.basename(p) for p in glob.glob(str(work_dir / '*.pth'))) == ['iter_3.pth']
