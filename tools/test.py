@@ -7,9 +7,10 @@ import argparse
 import os
 import os.path as osp
 
-import torch
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
+
+from mum.engine.runner import prepare_cpu_distributed
 
 
 def parse_args() -> argparse.Namespace:
@@ -58,8 +59,7 @@ def build_config(args: argparse.Namespace) -> Config:
     if args.out is not None:
         cfg.test_evaluator = [*_as_list(cfg.test_evaluator),
                               dict(type='DumpDetResults', out_file_path=args.out)]
-    if not torch.cuda.is_available() and cfg.get('env_cfg', {}).get('dist_cfg'):
-        cfg.env_cfg.dist_cfg.backend = 'gloo'  # NCCL needs GPUs
+    prepare_cpu_distributed(cfg, args.launcher)
     return cfg
 
 

@@ -7,10 +7,11 @@ import argparse
 import os
 import os.path as osp
 
-import torch
 from mmengine.config import Config, DictAction
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
+
+from mum.engine.runner import prepare_cpu_distributed
 
 
 def parse_args() -> argparse.Namespace:
@@ -61,8 +62,7 @@ def build_config(args: argparse.Namespace) -> Config:
     elif args.resume is not None:
         cfg.resume = True
         cfg.load_from = args.resume
-    if not torch.cuda.is_available() and cfg.get('env_cfg', {}).get('dist_cfg'):
-        cfg.env_cfg.dist_cfg.backend = 'gloo'  # NCCL needs GPUs
+    prepare_cpu_distributed(cfg, args.launcher)
     return cfg
 
 

@@ -67,4 +67,5 @@ def test_two_processes_share_one_teacher_and_draw_different_tiles(demo_workspace
     assert len(ranks[0]['sources']) == len(ranks[1]['sources']) == 3
     assert any(not torch.equal(a, b) for a, b in zip(ranks[0]['sources'], ranks[1]['sources']))
     assert len(glob.glob(str(work_dir / '*' / '*.log'))) == 1  # logs written once
-    assert sorted(osp.basename(p) for p in glob.glob(str(work_dir / '*.pth'))) == ['iter_3.pth']
+    checkpoints = sorted(osp.basename(p) for p in glob.glob(str(work_dir / '*.pth')))
+    assert checkpoints == ['best_teacher_coco_bbox_mAP_iter_3.pth', 'iter_3.pth']

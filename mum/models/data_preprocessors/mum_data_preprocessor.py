@@ -29,8 +29,8 @@ class MUMDataPreprocessor(MultiBranchDataPreprocessor):
 
     Randomness: draw ``n`` of this process uses a CPU generator seeded with
     ``(seed, rank, n)``, so DDP ranks draw different permutations, a fixed seed reproduces a
-    run, and the draw counter (kept in the state dict) makes a resumed run continue the exact
-    sequence. ``seed=None`` takes ``torch.initial_seed()`` at construction, which is the seed
+    run, and the draw counter (a buffer, so in the state dict and checkpoints) makes a resumed run
+    continue the exact sequence. ``seed=None`` takes ``torch.initial_seed()`` at construction, which is the seed
     mmengine's runner set (``randomness=dict(seed=...)``).
 
     Args:
@@ -66,8 +66,10 @@ class MUMDataPreprocessor(MultiBranchDataPreprocessor):
         self.num_tiles = num_tiles
         self.mix_prob = mix_prob
         self.largest_stride = largest_stride
-        self.seed = torch.initial_seed() % 2**31 if seed is None else seed
-        self.num_draws = 0
+        # buffers, so that they are saved in checkpoints and restored on resume
+        seed = torch.initial_seed() % 2**31 if seed is None else seed
+        self.register_buffer('permutation_seed', torch.tensor(seed, dtype=torch.int64))
+        self.register_buffer('permutation_draws', torch.tensor(0, dtype=torch.int64))
 
     def forward(self, data: dict, training: bool = False) -> dict:
         """Preprocesses every branch and mixes the tiles of ``mix_branches``.
@@ -119,15 +121,7 @@ class MUMDataPreprocessor(MultiBranchDataPreprocessor):
     def _next_generator(self) -> torch.Generator:
         """A CPU generator seeded with (seed, rank, draw number); advances the draw number."""
         generator = torch.Generator()
-        generator.manual_seed(hash((self.seed, get_rank(), self.num_draws)) % 2**63)
-        self.num_draws += 1
+        key = (int(self.permutation_seed), get_rank(), int(self.permutation_draws))
+        generator.manual_seed(hash(key) % 2**63)
+        self.permutation_draws += 1
         return generator
-
-    def get_extra_state(self) -> dict:
-        """Saved in the state dict (and so in checkpoints) to resume the permutation stream."""
-        return dict(seed=self.seed, num_draws=self.num_draws)
-
-    def set_extra_state(self, state: dict) -> None:
-        """Restores the permutation stream saved by :meth:`get_extra_state`."""
-        self.seed = state['seed']
-        self.num_draws = state['num_draws']
