@@ -29,9 +29,9 @@ class MUMDataPreprocessor(MultiBranchDataPreprocessor):
 
     Randomness: draw ``n`` of this process uses a CPU generator seeded with
     ``(seed, rank, n)``, so DDP ranks draw different permutations, a fixed seed reproduces a
-    run, and the draw counter (a buffer, so in the state dict and checkpoints) makes a resumed run
-    continue the exact sequence. ``seed=None`` takes ``torch.initial_seed()`` at construction, which is the seed
-    mmengine's runner set (``randomness=dict(seed=...)``).
+    run, and the draw counter (a buffer, so in the state dict and checkpoints) makes a resumed
+    run continue the exact sequence. ``seed=None`` takes ``torch.initial_seed()`` at
+    construction, which is the seed mmengine's runner set (``randomness=dict(seed=...)``).
 
     Args:
         data_preprocessor (dict): Config of the per-branch preprocessor (DetDataPreprocessor).
