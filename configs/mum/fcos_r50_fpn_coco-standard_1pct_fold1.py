@@ -24,10 +24,3 @@ model = dict(
 optim_wrapper = dict(
     paramwise_cfg=dict(bias_lr_mult=2.0, bias_decay_mult=0.0),
     clip_grad=dict(max_norm=35, norm_type=2))
-
-train_dataloader = dict(
-    dataset=dict(datasets=[
-        dict(_base_.labeled_dataset, ann_file='semi_anns/instances_train2017.1@1.json'),
-        dict(_base_.unlabeled_dataset,
-             ann_file='semi_anns/instances_train2017.1@1-unlabeled.json'),
-    ]))

@@ -19,10 +19,3 @@ model = dict(
         _base_.mum_data_preprocessor, data_preprocessor=detector.data_preprocessor,
         largest_stride=128),
     semi_train_cfg=dict(_base_.semi_train_cfg, unsup_loss_keys=('loss_cls', )))
-
-train_dataloader = dict(
-    dataset=dict(datasets=[
-        dict(_base_.labeled_dataset, ann_file='semi_anns/instances_train2017.1@1.json'),
-        dict(_base_.unlabeled_dataset,
-             ann_file='semi_anns/instances_train2017.1@1-unlabeled.json'),
-    ]))
