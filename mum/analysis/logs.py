@@ -72,6 +72,7 @@ def read_scalars(path: str) -> Dict[str, Tuple[List[int], List[float]]]:
     if not osp.isfile(path):
         raise LogError(f'Scalar log {path} does not exist.')
     curves: Dict[str, Tuple[List[int], List[float]]] = {}
+    last_step = 0
     with open(path, encoding='utf-8') as log_file:
         for line_number, line in enumerate(log_file, start=1):
             if not line.strip():
@@ -85,6 +86,12 @@ def read_scalars(path: str) -> Dict[str, Tuple[List[int], List[float]]]:
             step = record.get('step', record.get('iter'))
             if not isinstance(step, (int, float)):
                 raise LogError(f'Line {line_number} of {path} has no numeric step or iter.')
+            if step < last_step:
+                # mmengine's LoggerHook logs metrics by epoch unless log_metric_by_epoch=False:
+                # an iteration-based run's validation lines then say step 0. They follow the
+                # training line of the iteration they were run at.
+                step = last_step
+            last_step = step
             for key, value in record.items():
                 if key in _INDEX_KEYS or isinstance(value, bool) or not isinstance(
                         value, (int, float)):

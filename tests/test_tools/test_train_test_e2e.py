@@ -74,3 +74,17 @@ def test_malicious_load_from_is_refused(demo_workspace, tmp_path):
     assert result.returncode != 0
     assert 'Weights only load failed' in result.stderr
     assert not marker.exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize('config', ['unbiased_teacher/demo_unbiased_teacher.py',
+                                    'supervised/demo_supervised.py'])
+def test_other_demo_configs_train_two_iterations(config, demo_workspace):
+    work_dir = osp.join(demo_workspace, 'work_dirs', osp.basename(config))
+    result = run_tool([TRAIN, _config(config), '--work-dir', work_dir, '--cfg-options',
+                       *SHORT_RUN, 'train_cfg.val_interval=100', 'custom_hooks.1.num_images=0',
+                       'model.semi_train_cfg.burn_in_iters=1'], cwd=demo_workspace)
+    _assert_ok(result)
+    log = result.stdout + result.stderr
+    assert 'Iter(train) [2/2]' in log
+    assert ('unsup_loss_cls' in log) == config.startswith('unbiased_teacher')
