@@ -2,12 +2,10 @@
 import json
 import logging
 import os
-import runpy
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import exit_in_process, run_cli
 
 from mum.datasets.splits import (FoldFile, SplitError, collect_annotated_pool, load_coco_json,
                                  num_labeled_images, sample_labeled_indices, split_file_names,
@@ -43,27 +41,6 @@ def image_ids(coco):
 def write_json(path, value):
     path.write_text(json.dumps(value))
     return path
-
-
-def run_tool(tool, *args):
-    """Runs a CLI in a fresh interpreter, as a user would."""
-    env = dict(os.environ)
-    env['PYTHONPATH'] = os.pathsep.join(filter(None, [env.get('PYTHONPATH'), str(REPO_ROOT)]))
-    return subprocess.run([sys.executable, str(tool), *map(str, args)], capture_output=True,
-                          text=True, env=env, cwd=REPO_ROOT)
-
-
-def exit_in_process(tool, *args):
-    """Runs a CLI that is expected to exit (``--help``, errors) in this interpreter; returns the
-    exit code. In-process saves the seconds that importing ``mum`` (torch, mmdet) costs."""
-    argv = sys.argv
-    sys.argv = [str(tool), *map(str, args)]
-    try:
-        with pytest.raises(SystemExit) as exit_info:
-            runpy.run_path(str(tool), run_name='__main__')
-    finally:
-        sys.argv = argv
-    return exit_info.value.code
 
 
 @pytest.fixture(scope='session')
@@ -199,8 +176,8 @@ def test_cli_help(capsys):
 
 @pytest.mark.slow
 def test_cli_writes_real_fold_one_percent(tmp_path, real_fold_file, train2017_sized_file):
-    result = run_tool(SPLIT_TOOL, '--ann-file', train2017_sized_file, '--out-dir', tmp_path,
-                      '--fold-file', real_fold_file, '--percent', 1, '--fold', 1)
+    result = run_cli(SPLIT_TOOL, '--ann-file', train2017_sized_file, '--out-dir', tmp_path,
+                     '--fold-file', real_fold_file, '--percent', 1, '--fold', 1)
     assert result.returncode == 0, result.stderr
     assert '3 images without annotations, 2 images with only crowd annotations' in result.stderr
     labeled = json.loads((tmp_path / 'instances_train2017.1@1.json').read_text())

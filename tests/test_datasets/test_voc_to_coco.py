@@ -1,13 +1,10 @@
 """Tests of VOC XML -> COCO JSON and of COCO20cls (mum/datasets/voc_to_coco.py + CLIs)."""
 import json
 import logging
-import os
-import runpy
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import exit_in_process, run_cli
 
 from mum.datasets.voc_to_coco import (COCO_NAMES_OF_VOC_CLASSES, VOC_CLASSES, VOCConversionError,
                                       build_coco20cls, convert_voc_set, voc_box_to_coco,
@@ -55,27 +52,6 @@ def devkit(tmp_path):
     write_voc_set(root, '2012', 'trainval', {
         '2008_000008': voc_xml(500, 442, [('horse', 53, 87, 471, 420, 0)])})
     return root
-
-
-def run_tool(tool, *args):
-    """Runs a CLI in a fresh interpreter, as a user would."""
-    env = dict(os.environ)
-    env['PYTHONPATH'] = os.pathsep.join(filter(None, [env.get('PYTHONPATH'), str(REPO_ROOT)]))
-    return subprocess.run([sys.executable, str(tool), *map(str, args)], capture_output=True,
-                          text=True, env=env, cwd=REPO_ROOT)
-
-
-def exit_in_process(tool, *args):
-    """Runs a CLI that is expected to exit (``--help``, errors) in this interpreter; returns the
-    exit code. In-process saves the seconds that importing ``mum`` (torch, mmdet) costs."""
-    argv = sys.argv
-    sys.argv = [str(tool), *map(str, args)]
-    try:
-        with pytest.raises(SystemExit) as exit_info:
-            runpy.run_path(str(tool), run_name='__main__')
-    finally:
-        sys.argv = argv
-    return exit_info.value.code
 
 
 def test_voc_set_values_by_hand(devkit, caplog):
@@ -209,8 +185,8 @@ def test_cli_help(tool, capsys):
 
 @pytest.mark.slow
 def test_voc_cli_converts_selected_sets(devkit, tmp_path):
-    result = run_tool(VOC_TOOL, '--devkit-root', devkit, '--out-dir', tmp_path / 'annotations',
-                      '--sets', '2007/trainval', '2012/trainval', '--drop-difficult')
+    result = run_cli(VOC_TOOL, '--devkit-root', devkit, '--out-dir', tmp_path / 'annotations',
+                     '--sets', '2007/trainval', '2012/trainval', '--drop-difficult')
     assert result.returncode == 0, result.stderr
     assert sorted(path.name for path in (tmp_path / 'annotations').iterdir()) == [
         'voc07_trainval.json', 'voc12_trainval.json']
@@ -232,6 +208,6 @@ def test_coco20cls_cli(tmp_path):
     ann_file = tmp_path / 'instances_train2017.json'
     ann_file.write_text(json.dumps(mini_coco()))
     out_file = tmp_path / 'out' / 'instances_train2017_coco20cls.json'
-    result = run_tool(COCO20CLS_TOOL, '--ann-file', ann_file, '--out', out_file)
+    result = run_cli(COCO20CLS_TOOL, '--ann-file', ann_file, '--out', out_file)
     assert result.returncode == 0, result.stderr
     assert [image['id'] for image in json.loads(out_file.read_text())['images']] == [1, 4]
