@@ -3,5 +3,5 @@
 Importing this package registers every component into mmdet's registries; configs load it with
 ``custom_imports = dict(imports=['mum'], allow_failed_imports=False)``.
 """
-from . import datasets, engine, models, ops  # noqa: F401
+from . import datasets, engine, evaluation, models, ops  # noqa: F401
 from .version import __version__  # noqa: F401

@@ -1,4 +1,5 @@
-"""Shared fixtures: the repository paths and a tiny generated copy of the demo data."""
+"""Shared fixtures: the repository paths, a tiny generated copy of the demo data, log capture."""
+import logging
 import os
 import os.path as osp
 import runpy
@@ -31,6 +32,28 @@ def demo_workspace(tmp_path_factory) -> str:
     workspace = tmp_path_factory.mktemp('workspace')
     generate_demo_dataset(osp.join(workspace, 'data', 'demo'), **TINY_DEMO)
     return str(workspace)
+
+
+class _MessageList(logging.Handler):
+    """A logging handler that keeps the text of every record it receives."""
+
+    def __init__(self, level: int) -> None:
+        super().__init__(level=level)
+        self.messages = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@pytest.fixture
+def mmengine_warnings():
+    """The warnings mmengine's current logger (print_log's 'current') emits during the test."""
+    from mmengine.logging import MMLogger
+    handler = _MessageList(logging.WARNING)
+    logger = MMLogger.get_current_instance()
+    logger.addHandler(handler)
+    yield handler.messages
+    logger.removeHandler(handler)
 
 
 def run_tool(args, cwd, timeout=300) -> subprocess.CompletedProcess:

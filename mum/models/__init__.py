@@ -1,1 +1,1 @@
-from . import data_preprocessors, detectors, losses, necks  # noqa: F401
+from . import classifiers, data_preprocessors, detectors, losses, necks  # noqa: F401

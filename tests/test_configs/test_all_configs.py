@@ -36,6 +36,8 @@ IMAGE_WH = (96, 64)
 TRAIN_SCALES = [(128, 64), (128, 72)]
 TEST_SCALE = (128, 64)
 IMAGES_PER_SPLIT = 3
+CLASS_FOLDERS = ('n01440764', 'n01443537')
+CROP_SIZE = 32
 FOLD_OPTION = re.compile(r'^# (train_dataloader\.dataset\.datasets\.\d\.ann_file)=(\S+)$')
 
 
@@ -77,6 +79,10 @@ class FakeData:
         if dataset.type == 'DemoShapesDataset':
             dataset.data_root = self.demo_root
             return
+        if dataset.type == 'ImageFolderDataset':
+            dataset.data_root = osp.join(self.root, 'image_folders')
+            self._write_class_folders(osp.join(dataset.data_root, dataset.data_prefix.img))
+            return
         data_root = osp.join(self.root, dataset.data_root.strip('/').replace('/', '_'))
         img_dir = osp.join(data_root, dataset.data_prefix.get('img', ''))
         ann_path = osp.join(data_root, dataset.ann_file)
@@ -87,6 +93,17 @@ class FakeData:
                         with_annotations='image_info' not in osp.basename(ann_path))
             self.written.add(ann_path)
         dataset.data_root = data_root
+
+    @staticmethod
+    def _write_class_folders(img_dir: str) -> None:
+        """Writes CLASS_FOLDERS sub-folders of IMAGES_PER_SPLIT noise images each."""
+        rng = np.random.default_rng(0)
+        width, height = IMAGE_WH
+        for name in CLASS_FOLDERS:
+            os.makedirs(osp.join(img_dir, name), exist_ok=True)
+            for index in range(IMAGES_PER_SPLIT):
+                cv2.imwrite(osp.join(img_dir, name, f'{index:06d}.JPEG'),
+                            rng.integers(0, 256, (height, width, 3), dtype=np.uint8))
 
     @staticmethod
     def _write(ann_path: str, img_dir: str, classes, with_annotations: bool) -> None:
@@ -145,6 +162,10 @@ def shrink_model(model: dict, demo: dict) -> None:
     detectors take the demo's FPN levels (P2-P5), anchors and RoI sizes, so MUM's tile grid
     shrinks to the demo's stride 32; one-stage detectors keep their levels with narrow heads.
     """
+    if model.type == 'ImageClassifier':
+        model.backbone.update({key: copy.deepcopy(demo.backbone[key]) for key in DEMO_RESNET_KEYS})
+        model.update(in_channels=demo.neck.neck.in_channels[-1], num_classes=len(CLASS_FOLDERS))
+        return
     detector = model.get('detector', model)
     width = demo.neck.neck.out_channels
     if detector.backbone.type == 'SwinTransformer':
@@ -173,8 +194,9 @@ def shrink_model(model: dict, demo: dict) -> None:
         largest_stride = max(demo.rpn_head.anchor_generator.strides)
     else:
         detector.bbox_head.update(in_channels=width, feat_channels=width, stacked_convs=1)
-    if largest_stride and 'largest_stride' in model.get('data_preprocessor', {}):
-        model.data_preprocessor.largest_stride = largest_stride
+    for preprocessor in (model.get('data_preprocessor', {}), detector.get('data_preprocessor', {})):
+        if largest_stride and 'largest_stride' in preprocessor:
+            preprocessor.largest_stride = largest_stride
     if 'burn_in_iters' in model.get('semi_train_cfg', {}):
         model.semi_train_cfg.burn_in_iters = 0  # run the unlabeled branch in the one iteration
 
@@ -187,8 +209,14 @@ def shrink_pipeline(node) -> None:
     elif isinstance(node, dict):
         if 'Resize' in node.get('type', '') and 'scales' in node:
             node.scales = TRAIN_SCALES
+        elif node.get('type') == 'ResizeShortestEdge':
+            node.scale = CROP_SIZE + 8
         elif 'Resize' in node.get('type', '') and 'scale' in node:
             node.scale = TRAIN_SCALES if node.type == 'RandomResize' else TEST_SCALE
+        elif node.get('type') == 'RandomResizedCrop':
+            node.size = CROP_SIZE
+        elif node.get('type') == 'CenterCrop':
+            node.crop_size = CROP_SIZE
         for value in node.values():
             shrink_pipeline(value)
 
@@ -213,8 +241,10 @@ def check_evaluators_match_datasets(cfg: Config) -> None:
     """Each evaluator must score against the annotation file its dataloader's dataset reads."""
     for split in ('val', 'test'):
         dataset, evaluator = cfg[f'{split}_dataloader'].dataset, cfg[f'{split}_evaluator']
+        if 'ann_file' not in evaluator:  # e.g. accuracy, which reads the predicted samples only
+            continue
         expected = osp.join(dataset.data_root, dataset.ann_file)
-        assert evaluator.get('ann_file', expected) == expected, \
+        assert evaluator.ann_file == expected, \
             f'{split}_evaluator scores against another file than {split}_dataloader reads'
 
 
@@ -227,6 +257,8 @@ def shrink_config(cfg: Config, fake_data: FakeData, demo: dict, work_dir: str, n
         shrink_pipeline(dataset.pipeline)
         dataset.serialize_data = False  # serialising runs gc.collect(), slow in a long session
     batch_size = 2
+    if cfg.model.type == 'ImageClassifier':  # one full group of MUM's default 4
+        batch_size = 4
     if 'source_ratio' in loader.sampler:  # one labeled image, two from each unlabeled source
         ratio = [1] + [2] * (len(loader.dataset.datasets) - 1)
         batch_size = sum(ratio)
@@ -241,7 +273,10 @@ def shrink_config(cfg: Config, fake_data: FakeData, demo: dict, work_dir: str, n
         eval_loader.update(batch_size=1, num_workers=0, persistent_workers=False)
         if 'ann_file' in evaluator:
             evaluator.ann_file = osp.join(dataset.data_root, dataset.ann_file)
-    cfg.train_cfg.update(max_iters=1, val_begin=2)  # the loop validates at its last iteration
+    if cfg.train_cfg.type == 'EpochBasedTrainLoop':
+        cfg.train_cfg.update(max_epochs=1, val_begin=2)
+    else:  # the loop validates at its last iteration
+        cfg.train_cfg.update(max_iters=1, val_begin=2)
     cfg.default_hooks.checkpoint = None
     cfg.default_hooks.logger.interval = 1
     cfg.visualizer.vis_backends = [dict(type='LocalVisBackend')]

@@ -5,7 +5,7 @@ import torch
 from demo_batches import demo_config, first_batch
 from mmdet.registry import MODELS
 
-import mum.models.data_preprocessors.mum_data_preprocessor as preprocessor_module
+import mum.models.data_preprocessors.tile_mixing as tile_mixing_module
 from mum.models.data_preprocessors import TILE_SOURCE_KEY, TILE_UNITS_KEY
 from mum.ops.tiles import unmix_tiles
 
@@ -61,7 +61,7 @@ def test_mixes_only_the_student_branch_and_keeps_labels(demo_cfg, batch):
 def test_seeded_reproducible_and_rank_dependent(demo_cfg, batch, monkeypatch):
 
     def draw(rank):
-        monkeypatch.setattr(preprocessor_module, 'get_rank', lambda: rank)
+        monkeypatch.setattr(tile_mixing_module, 'get_rank', lambda: rank)
         data = _build(demo_cfg, seed=5)(_copy(batch), training=True)
         return data['data_samples']['unsup_student'][0].metainfo[TILE_SOURCE_KEY]
 

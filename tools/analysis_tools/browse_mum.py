@@ -101,7 +101,7 @@ def build_model(cfg: Config, checkpoint_path: str = None):
             raise SystemExit(f'browse_mum: {error}') from None
         target = model if is_semi_state_dict(state) else model.student
         missing, unexpected = target.load_state_dict(state, strict=False)
-        if [k for k in missing if not k.endswith('_extra_state')] or unexpected:
+        if missing or unexpected:
             raise SystemExit(f'browse_mum: checkpoint {checkpoint_path} does not fit the model '
                              f'of {cfg.filename} ({len(missing)} missing, {len(unexpected)} '
                              'unexpected keys).')

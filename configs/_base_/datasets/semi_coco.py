@@ -2,6 +2,8 @@
 # sup_strong), unlabeled images in two views (unsup_teacher: weak, unsup_student: strong).
 # Geometry (short side from scales, flip 0.5) is drawn once per image BEFORE the views split,
 # so the views of an image share it; the strong views add photometric noise and erasing only.
+_base_ = './strong_aug.py'
+
 dataset_type = 'CheckedCocoDataset'  # CocoDataset that names bad files and counts skips
 data_root = 'data/coco/'
 labeled_ann_file = 'semi_anns/instances_train2017.1@1.json'
@@ -21,14 +23,7 @@ weak_geometry = [
     dict(type='RandomChoiceResize', scales=train_scales, keep_ratio=True),
     dict(type='RandomFlip', prob=0.5),
 ]
-strong_photometric = [
-    dict(type='ColorJitter', brightness=0.4, contrast=0.4, saturation=0.4, hue=0.1, prob=0.8),
-    dict(type='RandomLumaGrayscale', prob=0.2),
-    dict(type='RandomGaussianBlur', sigma_range=(0.1, 2.0), prob=0.5),
-    dict(type='RandomErasingArea', prob=0.7, scale=(0.05, 0.2), ratio=(0.3, 3.3)),
-    dict(type='RandomErasingArea', prob=0.5, scale=(0.02, 0.2), ratio=(0.1, 6.0)),
-    dict(type='RandomErasingArea', prob=0.3, scale=(0.02, 0.2), ratio=(0.05, 8.0)),
-]
+strong_photometric = [*_base_.colour_noise, *_base_.random_erasing]
 pack = dict(type='PackDetInputs', meta_keys=meta_keys)
 labeled_views = dict(
     type='MultiBranch', branch_field=branch_field,

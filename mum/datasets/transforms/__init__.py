@@ -1,1 +1,1 @@
-from . import strong_aug  # noqa: F401
+from . import classification, strong_aug  # noqa: F401

@@ -7,7 +7,7 @@ from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
-from mum.models.data_preprocessors import MUMDataPreprocessor
+from mum.models.data_preprocessors import TileMixingMixin
 
 
 @HOOKS.register_module()
@@ -44,7 +44,7 @@ class SemiConfigCheckHook(Hook):
                 raise ValueError(f'model {name}.num_classes is {num_classes} but the training '
                                  f'data has {len(classes)} classes {classes}.')
         preprocessor = model.data_preprocessor
-        if isinstance(preprocessor, MUMDataPreprocessor):
+        if isinstance(preprocessor, TileMixingMixin):
             self._check_mum(preprocessor, detector, runner)
 
     @staticmethod

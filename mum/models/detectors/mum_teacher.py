@@ -15,7 +15,7 @@ from mmdet.utils import ConfigType, OptConfigType, OptMultiConfig
 from mmengine.logging import MessageHub, print_log
 from torch import Tensor
 
-from mum.models.data_preprocessors.mum_data_preprocessor import TILE_SOURCE_KEY
+from mum.models.data_preprocessors.tile_mixing import TILE_SOURCE_KEY
 from mum.models.necks.unmix_neck import unmixing_if_mixed
 
 EMPTY_PSEUDO_MODES = ('background', 'skip')

@@ -1,13 +1,14 @@
 """Neck wrapper that unmixes feature tiles of a mixed batch (MUM's "UnMix")."""
 from contextlib import contextmanager, nullcontext
-from typing import ContextManager, Dict, Iterator, Optional, Sequence, Tuple
+from typing import ContextManager, Iterator, Optional, Sequence, Tuple
 
 import torch.nn as nn
 from mmdet.registry import MODELS
 from mmdet.utils import ConfigType
 from torch import Tensor
 
-from mum.models.data_preprocessors.mum_data_preprocessor import TILE_SOURCE_KEY, TILE_UNITS_KEY
+from mum.models.data_preprocessors.tile_mixing import TILE_SOURCE_KEY, TILE_UNITS_KEY
+from mum.models.mixin_subclass import subclass_with_mixin
 from mum.ops.tiles import unmix_tiles
 
 UNMIX_POSITIONS = ('outputs', 'inputs')
@@ -44,19 +45,6 @@ class TileUnmixMixin:
         return unmix_tiles(features, self.tile_source, self.tile_units)
 
 
-_UNMIX_CLASSES: Dict[type, type] = {}
-
-
-def _unmix_class(neck_class: type) -> type:
-    """The subclass ``Unmix<Neck>`` of ``neck_class``; created once, importable for pickling."""
-    if neck_class not in _UNMIX_CLASSES:
-        name = f'Unmix{neck_class.__name__}'
-        unmix_class = type(name, (TileUnmixMixin, neck_class), {'__module__': __name__})
-        globals()[name] = unmix_class
-        _UNMIX_CLASSES[neck_class] = unmix_class
-    return _UNMIX_CLASSES[neck_class]
-
-
 @MODELS.register_module()
 def UnmixNeck(neck: ConfigType, unmix_at: str = 'outputs') -> nn.Module:  # noqa: N802
     """Builds ``neck`` with tile unmixing added (config type ``'UnmixNeck'``).
@@ -76,7 +64,7 @@ def UnmixNeck(neck: ConfigType, unmix_at: str = 'outputs') -> nn.Module:  # noqa
         raise ValueError(f'UnmixNeck: unmix_at must be one of {UNMIX_POSITIONS}, '
                          f'got {unmix_at!r}.')
     module = MODELS.build(neck)
-    module.__class__ = _unmix_class(type(module))
+    module.__class__ = subclass_with_mixin(type(module), TileUnmixMixin, 'Unmix')
     module.unmix_at = unmix_at
     return module
 

@@ -1,0 +1,3 @@
+from .top_k_accuracy import TopKAccuracy
+
+__all__ = ['TopKAccuracy']
