@@ -3,7 +3,6 @@
 Images are ``uint8`` arrays (H, W, 3) as mmcv's loader gives them; randomness comes from numpy's
 global RNG, which mmengine seeds per dataloader worker.
 """
-import math
 from typing import Sequence, Tuple
 
 import mmcv
@@ -13,6 +12,8 @@ from mmcv.transforms import BaseTransform
 from mmcv.transforms.utils import cache_randomness
 from mmdet.registry import TRANSFORMS
 from mmengine.structures import BaseDataElement
+
+from .random_box import draw_area_box
 
 # Like torchvision, the crop falls back to a centre crop after this many rejected boxes.
 _MAX_CROP_ATTEMPTS = 10
@@ -27,8 +28,9 @@ class RandomResizedCrop(BaseTransform):
         size (int): Side of the output image.
         scale (tuple[float, float]): Range of the box area as a fraction of the image area.
             Defaults to (0.08, 1.0).
-        ratio (tuple[float, float]): Range of the box aspect ratio (width / height), sampled
-            log-uniformly. Defaults to (3/4, 4/3).
+        ratio (tuple[float, float]): Range of the box aspect ratio (height / width, as the
+            erasing transforms; the default range is symmetric), sampled log-uniformly.
+            Defaults to (3/4, 4/3).
         interpolation (str): mmcv interpolation of the resize. Defaults to 'bilinear'.
     """
 
@@ -46,23 +48,16 @@ class RandomResizedCrop(BaseTransform):
     @cache_randomness
     def _crop_box(self, height: int, width: int) -> Tuple[int, int, int, int]:
         """(top, left, crop_h, crop_w) of a random box; a centre crop if none fits."""
-        area = height * width
-        log_ratio = (math.log(self.ratio[0]), math.log(self.ratio[1]))
-        for _ in range(_MAX_CROP_ATTEMPTS):
-            target_area = area * np.random.uniform(*self.scale)
-            aspect = math.exp(np.random.uniform(*log_ratio))
-            crop_w = int(round(math.sqrt(target_area * aspect)))
-            crop_h = int(round(math.sqrt(target_area / aspect)))
-            if 0 < crop_w <= width and 0 < crop_h <= height:
-                top = np.random.randint(0, height - crop_h + 1)
-                left = np.random.randint(0, width - crop_w + 1)
-                return top, left, crop_h, crop_w
-        aspect = width / height  # fall back: the largest centred box within the ratio range
-        crop_w, crop_h = width, height
+        box = draw_area_box(height, width, self.scale, self.ratio, attempts=_MAX_CROP_ATTEMPTS,
+                            whole_image_allowed=True)
+        if box is not None:
+            return box
+        aspect = height / width  # fall back: the largest centred box within the ratio range
+        crop_h, crop_w = height, width
         if aspect < self.ratio[0]:
-            crop_h = int(round(width / self.ratio[0]))
+            crop_w = int(round(height / self.ratio[0]))
         elif aspect > self.ratio[1]:
-            crop_w = int(round(height * self.ratio[1]))
+            crop_h = int(round(width * self.ratio[1]))
         return (height - crop_h) // 2, (width - crop_w) // 2, crop_h, crop_w
 
     def transform(self, results: dict) -> dict:

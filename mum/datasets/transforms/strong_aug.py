@@ -20,7 +20,6 @@ Example:
             dict(type='RandomErasingArea', prob=0.3, scale=(0.02, 0.2), ratio=(0.05, 8.0)),
         ]
 """
-import math
 from typing import List, Optional, Sequence, Tuple
 
 import cv2
@@ -29,6 +28,8 @@ from mmcv.transforms import BaseTransform
 from mmcv.transforms.utils import cache_randomness
 
 from mmdet.registry import TRANSFORMS
+
+from .random_box import draw_area_box
 
 # ITU-R BT.601 luma weights of the R, G and B channels.
 _LUMA_WEIGHTS_RGB = (0.299, 0.587, 0.114)
@@ -327,18 +328,8 @@ class RandomErasingArea(BaseTransform):
         """Draw the rectangle to erase as (top, left, height, width), or None."""
         if np.random.rand() >= self.prob:
             return None
-        img_area = img_height * img_width
-        log_ratio_range = (math.log(self.ratio[0]), math.log(self.ratio[1]))
-        for _ in range(_MAX_ERASE_ATTEMPTS):
-            erase_area = img_area * np.random.uniform(*self.scale)
-            aspect_ratio = math.exp(np.random.uniform(*log_ratio_range))
-            erase_height = int(round(math.sqrt(erase_area * aspect_ratio)))
-            erase_width = int(round(math.sqrt(erase_area / aspect_ratio)))
-            if erase_height < img_height and erase_width < img_width:
-                top = np.random.randint(0, img_height - erase_height + 1)
-                left = np.random.randint(0, img_width - erase_width + 1)
-                return top, left, erase_height, erase_width
-        return None
+        return draw_area_box(img_height, img_width, self.scale, self.ratio,
+                             attempts=_MAX_ERASE_ATTEMPTS, whole_image_allowed=False)
 
     def transform(self, results: dict) -> dict:
         """Erase a random rectangle of ``results['img']`` with probability ``prob``.
