@@ -28,10 +28,6 @@ class ImageFolderDataset(BaseDataset):
     """
     METAINFO = dict(classes=None)
 
-    def __init__(self, **kwargs) -> None:
-        kwargs.setdefault('ann_file', '')
-        super().__init__(**kwargs)
-
     def load_data_list(self) -> List[dict]:
         """Lists every image of every class folder, sorted, with its class index."""
         root = self.data_prefix.get('img', '') or self.data_root

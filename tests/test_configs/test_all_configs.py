@@ -81,7 +81,10 @@ class FakeData:
             return
         if dataset.type == 'ImageFolderDataset':
             dataset.data_root = osp.join(self.root, 'image_folders')
-            self._write_class_folders(osp.join(dataset.data_root, dataset.data_prefix.img))
+            img_dir = osp.join(dataset.data_root, dataset.data_prefix.img)
+            if img_dir not in self.written:
+                self._write_class_folders(img_dir)
+                self.written.add(img_dir)
             return
         data_root = osp.join(self.root, dataset.data_root.strip('/').replace('/', '_'))
         img_dir = osp.join(data_root, dataset.data_prefix.get('img', ''))

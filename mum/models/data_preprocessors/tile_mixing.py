@@ -97,7 +97,24 @@ class TileMixingMixin:
 
 
 class MixWholeBatchMixin(TileMixingMixin):
-    """For single-branch preprocessors: every training batch goes through :meth:`mix_batch`."""
+    """For single-branch preprocessors: every training batch goes through :meth:`mix_batch`.
+
+    Args:
+        group_size (int): NG, images mixed together. Defaults to 4.
+        num_tiles (int): NT, tiles per side. Defaults to 4.
+        mix_prob (float): Probability that a training batch is mixed. Defaults to 1.0.
+        largest_stride (int): Largest stride of the feature maps that are unmixed; one grid
+            unit is this many pixels. Defaults to 64.
+        seed (int, optional): Base seed of the permutations. Defaults to None.
+        **kwargs: The arguments of the preprocessor class it is mixed into (mean, std,
+            pad_size_divisor, bgr_to_rgb, ...).
+    """
+
+    def __init__(self, group_size: int = 4, num_tiles: int = 4, mix_prob: float = 1.0,
+                 largest_stride: int = 64, seed: Optional[int] = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.init_tile_mixing(group_size, num_tiles, mix_prob, largest_stride, seed,
+                              pad_value=self.pad_value)
 
     def forward(self, data: dict, training: bool = False) -> dict:
         """Runs the preprocessor, then mixes the batch when training.
