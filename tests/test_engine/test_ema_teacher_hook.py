@@ -72,3 +72,36 @@ def test_bad_settings_are_refused():
         EMATeacherHook(final_keep=1.5)
     with pytest.raises(TypeError, match='needs a model with .teacher and .student'):
         EMATeacherHook().before_train(_runner(nn.Linear(1, 1), 0))
+
+
+def test_interval_two_still_copies_at_the_end_of_an_odd_burn_in():
+    model = _TeacherStudent(burn_in_iters=5)
+    hook = EMATeacherHook(final_keep=0.9, ramp_iters=0, interval=2)
+    hook.before_train(_runner(model, iteration=0))
+
+    def perturb_student():
+        with torch.no_grad():
+            for param in model.student.parameters():
+                param.add_(torch.randn_like(param))
+
+    def teacher():
+        return {k: v.clone() for k, v in model.teacher.state_dict().items()}
+
+    for iteration in range(4):  # burn-in: completed 1..4, the teacher stays as it started
+        before = teacher()
+        perturb_student()
+        hook.after_train_iter(_runner(model, iteration), batch_idx=iteration)
+        assert all(torch.equal(v, before[k]) for k, v in model.teacher.state_dict().items())
+    perturb_student()
+    hook.after_train_iter(_runner(model, 4), batch_idx=4)  # completed 5 = burn-in: copy
+    student = model.student.state_dict()
+    assert all(torch.equal(v, student[k]) for k, v in model.teacher.state_dict().items())
+    perturb_student()
+    before = teacher()
+    hook.after_train_iter(_runner(model, 5), batch_idx=5)  # completed 6: an EMA step
+    weight = model.student[0].weight
+    assert torch.allclose(model.teacher[0].weight, 0.9 * before['0.weight'] + 0.1 * weight)
+    before = teacher()
+    perturb_student()
+    hook.after_train_iter(_runner(model, 6), batch_idx=6)  # completed 7: not on the interval
+    assert torch.equal(model.teacher[0].weight, before['0.weight'])

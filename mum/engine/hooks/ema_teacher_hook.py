@@ -23,7 +23,8 @@ class EMATeacherHook(Hook):
     (``t = runner.iter + 1 - burn_in_iters``; the ramp counts from the end of burn-in):
 
     * during burn-in (``runner.iter + 1 <= burn_in_iters``) the teacher is not updated, and when
-      the last burn-in iteration ends it becomes an exact copy of the student;
+      the last burn-in iteration ends it becomes an exact copy of the student (also when
+      ``burn_in_iters`` is not a multiple of ``interval``);
     * ``keep(t) = start_keep + (final_keep - start_keep) * min(t / ramp_iters, 1)``: a linear
       ramp from ``start_keep`` to ``final_keep`` (delta) over ``ramp_iters`` iterations, then
       constant (``ramp_iters=0``: constant ``final_keep``).
@@ -41,7 +42,8 @@ class EMATeacherHook(Hook):
         final_keep (float): delta, the keep rate after the ramp. Defaults to 0.9996.
         ramp_iters (int): R, length of the linear ramp. Defaults to 2000.
         start_keep (float): Keep rate at the start of the ramp. Defaults to 0.5.
-        interval (int): Update every ``interval`` iterations. Defaults to 1.
+        interval (int): EMA step after every ``interval``-th completed iteration (the
+            end-of-burn-in copy is made regardless). Defaults to 1.
     """
 
     def __init__(self,
@@ -76,12 +78,17 @@ class EMATeacherHook(Hook):
                          batch_idx: int,
                          data_batch: Optional[dict] = None,
                          outputs: Optional[dict] = None) -> None:
-        """Applies this iteration's EMA step (or the end-of-burn-in copy)."""
+        """Applies this iteration's EMA step (or the end-of-burn-in copy).
+
+        The end-of-burn-in copy is made whatever the interval; EMA steps follow every
+        ``interval`` completed iterations.
+        """
         completed = runner.iter + 1
-        if completed % self.interval:
-            return
         keep = self.keep_rate(completed)
-        if keep is not None:
+        if keep is None:
+            return
+        end_of_burn_in = completed == self.burn_in_iters
+        if end_of_burn_in or completed % self.interval == 0:
             self.ema_update(_unwrap(runner.model), keep)
 
     def keep_rate(self, completed_iters: int) -> Optional[float]:
