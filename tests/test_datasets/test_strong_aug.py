@@ -93,23 +93,25 @@ def test_docstring_pipeline_builds_and_is_reproducible_under_a_seed():
     assert outputs[0].dtype == np.uint8 and outputs[0].shape == (48, 64, 3)
 
 
-@pytest.mark.parametrize('make', [
-    lambda: ColorJitter(prob=1.5),
-    lambda: ColorJitter(hue=0.6),
-    lambda: ColorJitter(contrast=-0.1),
-    lambda: ColorJitter(channel_order='hsv'),
-    lambda: RandomLumaGrayscale(prob=-0.1),
-    lambda: RandomGaussianBlur(sigma_range=(2.0, 0.1)),
-    lambda: RandomErasingArea(scale=(0.2, 1.5)),
-    lambda: RandomErasingArea(ratio=(0.0, 3.0)),
+@pytest.mark.parametrize('make, message', [
+    (lambda: ColorJitter(prob=1.5), r'prob must lie in \[0, 1\], got 1.5'),
+    (lambda: ColorJitter(hue=0.6), r'hue must lie in \[0, 0.5\], got 0.6'),
+    (lambda: ColorJitter(contrast=-0.1), 'contrast must be non-negative, got -0.1'),
+    (lambda: ColorJitter(channel_order='hsv'), "channel_order must be 'bgr' or 'rgb', got 'hsv'"),
+    (lambda: RandomLumaGrayscale(prob=-0.1), r'prob must lie in \[0, 1\], got -0.1'),
+    (lambda: RandomGaussianBlur(sigma_range=(2.0, 0.1)),
+     r'sigma_range must be \(low, high\) with 1e-06 <= low <= high, got \(2.0, 0.1\)'),
+    (lambda: RandomErasingArea(scale=(0.2, 1.5)), r'scale must not exceed 1, got \(0.2, 1.5\)'),
+    (lambda: RandomErasingArea(ratio=(0.0, 3.0)),
+     r'ratio must be \(low, high\) with 1e-06 <= low <= high, got \(0.0, 3.0\)'),
 ])
-def test_invalid_parameters_raise(make):
-    with pytest.raises(ValueError):
+def test_invalid_parameters_raise(make, message):
+    with pytest.raises(ValueError, match=message):
         make()
 
 
 def test_float_images_are_rejected():
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r'expected a uint8 \(H, W, 3\) image, got float32'):
         RandomLumaGrayscale(prob=1.0)(make_results(noise_image().astype(np.float32)))
 
 

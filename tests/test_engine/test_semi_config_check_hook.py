@@ -5,6 +5,7 @@ import pytest
 from demo_batches import demo_config
 from mmdet.registry import MODELS
 
+from mum.datasets.demo_data import DEMO_CLASSES
 from mum.engine.hooks import SemiConfigCheckHook
 
 
@@ -14,16 +15,19 @@ def demo_model(demo_workspace):
     return MODELS.build(cfg.model)
 
 
-def _runner(model, classes=(('a', 'b', 'c', 'd', 'e', 'f'), ) * 2, num_per_source=(4, 4)):
+def _runner(model, classes=(tuple(DEMO_CLASSES), ) * 2, num_per_source=(4, 4)):
     sources = [SimpleNamespace(metainfo=dict(classes=c)) for c in classes]
     loader = SimpleNamespace(dataset=SimpleNamespace(datasets=sources),
                              sampler=SimpleNamespace(num_per_source=list(num_per_source)))
     return SimpleNamespace(model=model, train_dataloader=loader)
 
 
-def test_consistent_setup_passes_and_remainder_is_allowed(demo_model):
+def test_consistent_setup_passes_and_remainder_is_allowed(demo_model, mmengine_warnings):
     SemiConfigCheckHook().before_train(_runner(demo_model))
+    assert not mmengine_warnings
     SemiConfigCheckHook().before_train(_runner(demo_model, num_per_source=(4, 6)))
+    assert mmengine_warnings == ['6 unlabeled images per GPU is not a multiple of group_size=4: '
+                                 'the last 2 form a smaller group.']
 
 
 def test_different_class_lists_are_refused(demo_model):
@@ -33,8 +37,8 @@ def test_different_class_lists_are_refused(demo_model):
 
 
 def test_class_count_mismatch_names_the_head(demo_model):
-    with pytest.raises(ValueError, match='roi_head.bbox_head.num_classes is 6 but the training '
-                       'data has 3 classes'):
+    with pytest.raises(ValueError, match=f'roi_head.bbox_head.num_classes is {len(DEMO_CLASSES)} '
+                       'but the training data has 3 classes'):
         SemiConfigCheckHook().before_train(_runner(demo_model, classes=(('a', 'b', 'c'), ) * 2))
 
 
