@@ -11,6 +11,7 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 from mum.engine.runner import prepare_cpu_distributed
+from mum.utils import check_component_keys
 
 
 def parse_args() -> argparse.Namespace:
@@ -45,6 +46,10 @@ def build_config(args: argparse.Namespace) -> Config:
     cfg.launcher = args.launcher
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
+    try:
+        check_component_keys(cfg.to_dict())
+    except ValueError as error:
+        raise SystemExit(str(error)) from None
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir
     elif cfg.get('work_dir') is None:

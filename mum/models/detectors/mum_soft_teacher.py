@@ -4,9 +4,13 @@ from typing import Optional
 from mmdet.models.detectors import SoftTeacher
 from mmdet.registry import MODELS
 from mmdet.structures import SampleList
+from mmdet.utils import ConfigType, OptConfigType, OptMultiConfig
 from torch import Tensor
 
 from mum.models.necks.unmix_neck import unmixing_if_mixed
+from mum.utils.config_keys import check_known_keys
+
+from .semi_train_cfg_keys import SOFT_TEACHER_KEYS
 
 
 @MODELS.register_module()
@@ -20,6 +24,19 @@ class MUMSoftTeacher(SoftTeacher):
     ``data_preprocessor=dict(type='MUMDataPreprocessor', ...)`` and the detector's neck wrapped
     as ``dict(type='UnmixNeck', neck=...)``; without a mixed batch it is SoftTeacher exactly.
     """
+
+    def __init__(self,
+                 detector: ConfigType,
+                 semi_train_cfg: OptConfigType = None,
+                 semi_test_cfg: OptConfigType = None,
+                 data_preprocessor: OptConfigType = None,
+                 init_cfg: OptMultiConfig = None) -> None:
+        """SoftTeacher's constructor, refusing a ``semi_train_cfg`` key SoftTeacher never reads."""
+        check_known_keys(semi_train_cfg or {}, SOFT_TEACHER_KEYS, 'model.semi_train_cfg',
+                         'MUMSoftTeacher')
+        super().__init__(detector=detector, semi_train_cfg=semi_train_cfg,
+                         semi_test_cfg=semi_test_cfg, data_preprocessor=data_preprocessor,
+                         init_cfg=init_cfg)
 
     def loss_by_gt_instances(self, batch_inputs: Tensor,
                              batch_data_samples: SampleList) -> dict:

@@ -17,6 +17,9 @@ from torch import Tensor
 
 from mum.models.data_preprocessors.tile_mixing import TILE_SOURCE_KEY
 from mum.models.necks.unmix_neck import unmixing_if_mixed
+from mum.utils.config_keys import check_known_keys
+
+from .semi_train_cfg_keys import MUM_TEACHER_KEYS
 
 EMPTY_PSEUDO_MODES = ('background', 'skip')
 
@@ -65,6 +68,8 @@ class MUMTeacher(SemiBaseDetector):
                  init_cfg: OptMultiConfig = None) -> None:
         semi_train_cfg = dict(semi_train_cfg or {})
         semi_test_cfg = dict(semi_test_cfg or {})
+        check_known_keys(semi_train_cfg, MUM_TEACHER_KEYS, 'model.semi_train_cfg', 'MUMTeacher')
+        check_known_keys(semi_test_cfg, ('predict_on', ), 'model.semi_test_cfg', 'MUMTeacher')
         semi_train_cfg.setdefault('freeze_teacher', True)
         semi_test_cfg.setdefault('predict_on', 'teacher')
         super().__init__(detector=detector, semi_train_cfg=semi_train_cfg,
