@@ -38,7 +38,7 @@ def test_component_arguments_are_checked_along_the_mro():
     from mum.engine.hooks import EMATeacherHook
     assert 'final_keep' in init_arguments(EMATeacherHook)
     # DemoShapesDataset(**kwargs) -> CocoDataset -> BaseDataset: their arguments count too
-    assert {'generator_cfg', 'max_unreadable_fraction', 'ann_file', 'pipeline'} <= \
+    assert {'generator_cfg', 'ann_file', 'pipeline'} <= \
         init_arguments(DemoShapesDataset)
     config = dict(custom_hooks=[dict(type='EMATeacherHook', final_keep=0.9),
                                 dict(type='EMATeacherHook', final_kep=0.9)],
