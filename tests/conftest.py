@@ -16,6 +16,16 @@ REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 TINY_DEMO = dict(num_labeled=8, num_unlabeled=8, num_val=4)
 
 
+def pytest_collection_modifyitems(config, items) -> None:
+    """Skips the tests marked ``cuda`` where torch sees no CUDA GPU."""
+    if torch.cuda.is_available():
+        return
+    no_gpu = pytest.mark.skip(reason='needs a CUDA GPU: torch.cuda.is_available() is False')
+    for item in items:
+        if item.get_closest_marker('cuda') is not None:
+            item.add_marker(no_gpu)
+
+
 @pytest.fixture(scope='session')
 def repo_root() -> str:
     return REPO

@@ -7,6 +7,12 @@
 # remaining requirements, and this package in editable mode. mmcv has no prebuilt wheel for
 # current torch, so the first run compiles it (13-22 minutes on 2 cores); pip caches the wheel and
 # a re-run on a set-up machine rebuilds nothing.
+#
+# Reads: PYTHON (the interpreter to install into; default python); FORCE_CUDA (1: build mmcv's
+# CUDA ops even where torch sees no GPU, e.g. on a cluster's login node with nvcc, for the
+# compute nodes; 0: CPU ops only; unset: CUDA ops where nvcc is on PATH and torch sees a GPU);
+# TORCH_CUDA_ARCH_LIST (the GPU architectures to compile for, e.g. "8.0;9.0"; unset: the visible
+# GPUs'); MAX_JOBS (parallel compile jobs; default: the core count).
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -15,7 +21,16 @@ pip=("$py" -m pip install --disable-pip-version-check)
 log_dir="$repo/work_dirs/install"
 mkdir -p "$log_dir"
 
-step() { printf '\n[install] %s\n' "$*"; }
+# step MESSAGE: prints how long the previous step took, then announces the next one.
+step_name=""
+step_start=$SECONDS
+step() {
+    [[ -z $step_name ]] || printf '[install] %s: %d s\n' "$step_name" $((SECONDS - step_start))
+    step_name=$*
+    step_start=$SECONDS
+    printf '\n[install] %s\n' "$*"
+}
+trap 'status=$?; ((status == 0)) || printf "[install] %s: failed after %d s\n" "$step_name" $((SECONDS - step_start)) >&2' EXIT
 
 step "Python: $("$py" -c 'import sys; print(sys.executable, sys.version.split()[0])')"
 
@@ -26,36 +41,65 @@ else
     "${pip[@]}" torch==2.13.0
 fi
 
+# The user's FORCE_CUDA wins; unset, CUDA ops are built only where they can run here.
+if [[ -z ${FORCE_CUDA:-} ]]; then
+    if command -v nvcc >/dev/null && "$py" -c 'import torch,sys; sys.exit(not torch.cuda.is_available())'; then
+        FORCE_CUDA=1
+    else
+        FORCE_CUDA=0
+    fi
+fi
+export FORCE_CUDA
+if [[ $FORCE_CUDA == 1 ]]; then
+    command -v nvcc >/dev/null || {
+        echo "[install] ERROR: FORCE_CUDA=1 but nvcc is not on PATH: load or install the CUDA toolkit first." >&2
+        exit 1
+    }
+    "$py" -c 'import torch,sys; sys.exit(torch.version.cuda is None)' || {
+        echo "[install] ERROR: FORCE_CUDA=1 but the installed torch is a CPU build: install a CUDA build of torch first." >&2
+        exit 1
+    }
+    if [[ -z ${TORCH_CUDA_ARCH_LIST:-} ]] && ! "$py" -c 'import torch,sys; sys.exit(not torch.cuda.is_available())'; then
+        echo "[install] note: no GPU visible and TORCH_CUDA_ARCH_LIST unset: torch compiles for every architecture it supports (slow); set e.g. TORCH_CUDA_ARCH_LIST=\"8.0;9.0\" for your compute nodes."
+    fi
+    flavour="CUDA (TORCH_CUDA_ARCH_LIST=${TORCH_CUDA_ARCH_LIST:-of the visible GPUs})"
+elif [[ $FORCE_CUDA == 0 ]]; then
+    flavour="CPU"
+else
+    echo "[install] ERROR: FORCE_CUDA must be 1 or 0, got '$FORCE_CUDA'." >&2
+    exit 1
+fi
+
 step "installing build tools and mmengine"
 "${pip[@]}" "setuptools<81" wheel ninja "numpy" mmengine==0.10.7
 
+# Succeeds when mmcv 2.1.0 is installed with compiled ops, CUDA ops too for a CUDA build.
 mmcv_ready() {
     "$py" - <<'PY' 2>/dev/null
+import os
 import mmcv
-from mmcv.ops import RoIAlign, nms  # noqa: F401  (needs the compiled mmcv._ext)
+from mmcv.ops import RoIAlign, get_compiling_cuda_version, nms  # noqa: F401  (needs mmcv._ext)
 assert mmcv.__version__ == '2.1.0'
+assert os.environ['FORCE_CUDA'] == '0' or get_compiling_cuda_version() != 'not available'
 PY
 }
 
 if mmcv_ready; then
-    step "mmcv 2.1.0 with compiled ops already installed"
+    step "mmcv 2.1.0 with compiled $flavour ops already installed"
 else
-    # A CUDA build only where it can run: nvcc on PATH and torch sees a GPU.
-    if command -v nvcc >/dev/null && "$py" -c 'import torch,sys; sys.exit(not torch.cuda.is_available())'; then
-        export FORCE_CUDA=1
-        flavour="CUDA"
-    else
-        export FORCE_CUDA=0
-        flavour="CPU"
-    fi
+    # an mmcv of another version or flavour: pip would call it satisfied and keep it
+    "$py" -m pip uninstall --disable-pip-version-check -y -q mmcv 2>/dev/null || true
+    # pip's wheel cache does not tell a CPU from a CUDA build of mmcv 2.1.0: CUDA builds skip it
+    cache_opt=()
+    [[ $FORCE_CUDA == 0 ]] || cache_opt=(--no-cache-dir)
     mmcv_log="$log_dir/mmcv_build.log"
     step "building mmcv 2.1.0 with $flavour ops from source (first time 13-22 min on 2 cores; log: $mmcv_log)"
-    if ! MMCV_WITH_OPS=1 MAX_JOBS=${MAX_JOBS:-$(nproc)} "${pip[@]}" --no-build-isolation mmcv==2.1.0 >"$mmcv_log" 2>&1; then
+    if ! MMCV_WITH_OPS=1 MAX_JOBS=${MAX_JOBS:-$(nproc)} "${pip[@]}" --no-build-isolation ${cache_opt[@]+"${cache_opt[@]}"} mmcv==2.1.0 >"$mmcv_log" 2>&1; then
         echo "[install] ERROR: the mmcv 2.1.0 build failed; the compiler output is in $mmcv_log" >&2
         exit 1
     fi
     if ! mmcv_ready; then
-        echo "[install] ERROR: mmcv 2.1.0 installed but 'from mmcv.ops import RoIAlign, nms' fails (built without ops?); see $mmcv_log" >&2
+        echo "[install] ERROR: mmcv 2.1.0 installed but its compiled $flavour ops do not import (built without ops?); see $mmcv_log" >&2
         exit 1
     fi
 fi
@@ -72,4 +116,4 @@ import mum  # noqa: F401  (registers the project's components)
 print(f'torch {torch.__version__}, mmcv {mmcv.__version__} (ops ok), mmdet {mmdet.__version__}, '
       f'mmengine {mmengine.__version__}, cuda available: {torch.cuda.is_available()}')
 PY
-step "done"
+step "done in $SECONDS s"

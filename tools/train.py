@@ -8,11 +8,15 @@ import os
 import os.path as osp
 
 from mmengine.config import Config, DictAction
+from mmengine.device import get_device
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 from mum.engine.runner import prepare_cpu_distributed
 from mum.utils import check_component_keys
+
+# the devices on which mmengine's AmpOptimWrapper (--amp) runs
+AMP_DEVICES = ('cuda', 'npu', 'mlu', 'musa')
 
 
 def parse_args() -> argparse.Namespace:
@@ -54,6 +58,9 @@ def build_config(args: argparse.Namespace) -> Config:
     elif cfg.get('work_dir') is None:
         cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
     if args.amp:
+        if get_device() not in AMP_DEVICES:
+            raise SystemExit(f'--amp needs a CUDA, NPU, MLU or MUSA device (mmengine\'s '
+                             f'AmpOptimWrapper), and this machine has only {get_device()}.')
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.loss_scale = 'dynamic'
     if args.auto_scale_lr:
