@@ -1,10 +1,14 @@
 """A one-weight model and an mmengine runner around it: the runner and hook failure paths in a
 second, without the detector."""
+import uuid
+
 import torch
 import torch.nn as nn
 from mmengine.evaluator import BaseMetric, Evaluator
 from mmengine.model import BaseModel
 from mmengine.runner import Runner
+
+from mum.engine.hooks import WeightsOnlyCheckpointHook
 
 
 class OneWeight(BaseModel):
@@ -45,11 +49,16 @@ def toy_runner(work_dir, runner_type=Runner, model=None, max_iters=3, validate=F
         model (BaseModel, optional): The model.
         max_iters (int): Training length. Defaults to 3.
         validate (bool): Validate with :class:`RisingScore` after every iteration.
-        **kwargs: Further Runner arguments (hooks, resume, load_from, ...).
+        **kwargs: Further Runner arguments (hooks, resume, load_from, ...); by default a
+            checkpoint is written after every iteration.
     """
     loader = dict(dataset=[dict(inputs=torch.ones(1))] * 8, batch_size=1,
                   sampler=dict(type='DefaultSampler', shuffle=False),
                   collate_fn=dict(type='pseudo_collate'))
+    # as in configs/_base_/default_runtime.py: checkpoints load with weights_only=True
+    kwargs['custom_hooks'] = [WeightsOnlyCheckpointHook(), *kwargs.get('custom_hooks', [])]
+    kwargs.setdefault('default_hooks',
+                      dict(checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=1)))
     if validate:
         kwargs.update(val_dataloader=loader, val_cfg=dict(),
                       val_evaluator=Evaluator(RisingScore()))
@@ -57,4 +66,4 @@ def toy_runner(work_dir, runner_type=Runner, model=None, max_iters=3, validate=F
         model=model or OneWeight(), work_dir=str(work_dir), train_dataloader=loader,
         optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.1)),
         train_cfg=dict(by_epoch=False, max_iters=max_iters, val_interval=1),
-        experiment_name=f'toy_{id(work_dir)}', **kwargs)
+        experiment_name=f'toy_{uuid.uuid4().hex}', **kwargs)  # a fresh MessageHub per runner

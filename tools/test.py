@@ -8,9 +8,8 @@ import os
 import os.path as osp
 
 from mmengine.config import Config, DictAction
-from mmengine.runner import Runner
 
-from mum.engine.runner import prepare_cpu_distributed
+from mum.engine.runner import CheckpointFileError, MUMRunner, prepare_cpu_distributed
 from mum.utils import check_component_keys
 
 
@@ -73,8 +72,12 @@ def _as_list(value) -> list:
 
 
 def main() -> None:
-    runner = Runner.from_cfg(build_config(parse_args()))
-    runner.test()
+    runner = MUMRunner.from_cfg(build_config(parse_args()))
+    runner.refuse_shape_mismatch = True  # random heads would be evaluated silently otherwise
+    try:
+        runner.test()
+    except CheckpointFileError as error:
+        raise SystemExit(str(error)) from None
 
 
 if __name__ == '__main__':

@@ -10,9 +10,9 @@ import os.path as osp
 from mmengine.config import Config, DictAction
 from mmengine.device import get_device
 from mmengine.registry import RUNNERS
-from mmengine.runner import Runner
 
-from mum.engine.runner import prepare_cpu_distributed
+from mum.engine.hooks.safe_checkpoint_hook import CheckpointSaveError
+from mum.engine.runner import CheckpointFileError, MUMRunner, prepare_cpu_distributed
 from mum.utils import check_component_keys
 
 # the devices on which mmengine's AmpOptimWrapper (--amp) runs
@@ -81,8 +81,11 @@ def build_config(args: argparse.Namespace) -> Config:
 def main() -> None:
     args = parse_args()
     cfg = build_config(args)
-    runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
-    runner.train()
+    try:
+        runner = MUMRunner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
+        runner.train()
+    except (CheckpointFileError, CheckpointSaveError) as error:
+        raise SystemExit(str(error)) from None
 
 
 if __name__ == '__main__':

@@ -7,7 +7,8 @@ default_hooks = dict(
     # metrics logged against the iteration (mmengine's default, by epoch, logs them at step 0)
     logger=dict(type='LoggerHook', interval=50, log_metric_by_epoch=False),
     param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=5000, max_keep_ckpts=2),
+    # mmengine's CheckpointHook, deleting old checkpoints only once the new one is complete
+    checkpoint=dict(type='SafeCheckpointHook', by_epoch=False, interval=5000, max_keep_ckpts=2),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     visualization=dict(type='DetVisualizationHook'),
     # checkpoints that torch.load(weights_only=True) accepts, so --resume works on torch >= 2.6

@@ -2,10 +2,12 @@ from .ema_teacher_hook import EMATeacherHook
 from .finite_loss_hook import FiniteLossHook, NonFiniteLossError
 from .prediction_gallery_hook import PredictionGalleryHook
 from .random_state_hook import RandomStateHook
+from .safe_checkpoint_hook import CheckpointSaveError, SafeCheckpointHook
 from .semi_config_check_hook import SemiConfigCheckHook
 from .weights_only_checkpoint_hook import WeightsOnlyCheckpointHook
 
 __all__ = [
     'EMATeacherHook', 'FiniteLossHook', 'NonFiniteLossError', 'PredictionGalleryHook',
-    'RandomStateHook', 'SemiConfigCheckHook', 'WeightsOnlyCheckpointHook'
+    'RandomStateHook', 'SemiConfigCheckHook', 'WeightsOnlyCheckpointHook',
+    'CheckpointSaveError', 'SafeCheckpointHook'
 ]

@@ -1,3 +1,4 @@
 from .cpu_distributed import prepare_cpu_distributed
+from .mum_runner import CheckpointFileError, MUMRunner
 
-__all__ = ['prepare_cpu_distributed']
+__all__ = ['CheckpointFileError', 'MUMRunner', 'prepare_cpu_distributed']

@@ -1,0 +1,90 @@
+"""MUMRunner and SafeCheckpointHook: the checkpoint-file failure paths of a long run."""
+import glob
+import os
+import os.path as osp
+
+import mmengine.runner.runner as mmengine_runner
+import pytest
+import torch
+from toy_runner import toy_runner
+
+from mum.engine.hooks import CheckpointSaveError, SafeCheckpointHook
+from mum.engine.runner import CheckpointFileError, MUMRunner
+
+
+def _log(runner):
+    with open(glob.glob(osp.join(runner.log_dir, '*.log'))[0]) as log_file:
+        return log_file.read()
+
+
+def test_resume_without_checkpoint_warns_in_one_line(tmp_path):
+    runner = toy_runner(tmp_path, MUMRunner, max_iters=1, resume=True)
+    runner.train()
+    log = _log(runner)
+    assert f'--resume: no checkpoint to resume in {tmp_path}, starting at iteration 0.' in log
+    assert 'Auto resumed from the latest checkpoint None' not in log
+    assert runner.iter == 1
+
+
+def test_truncated_checkpoint_is_named(tmp_path):
+    toy_runner(tmp_path / 'a', MUMRunner, max_iters=2).train()
+    path = str(tmp_path / 'a' / 'iter_2.pth')
+    with open(path, 'rb') as whole:
+        data = whole.read()
+    with open(path, 'wb') as truncated:
+        truncated.write(data[:len(data) // 2])
+    runner = toy_runner(tmp_path / 'b', MUMRunner, max_iters=3, resume=True, load_from=path)
+    with pytest.raises(CheckpointFileError, match=f'^Checkpoint {path} cannot be read: it is '
+                       r'truncated or not a checkpoint \(.*\)\.$'):
+        runner.train()
+
+
+def test_shape_mismatch_is_refused_naming_the_parameters(tmp_path):
+    toy_runner(tmp_path / 'a', MUMRunner, max_iters=1).train()
+    path = str(tmp_path / 'a' / 'iter_1.pth')
+    checkpoint = torch.load(path, weights_only=True)
+    checkpoint['state_dict']['weight'] = torch.ones(3)
+    torch.save(checkpoint, path)
+    runner = toy_runner(tmp_path / 'b', MUMRunner, load_from=path)
+    runner.refuse_shape_mismatch = True
+    with pytest.raises(CheckpointFileError, match=rf'^Checkpoint {path} does not fit the model '
+                       r'of this config: 1 parameter\(s\) differ in shape \(checkpoint vs '
+                       r'model\): weight \(3,\) vs \(1,\)\.$'):
+        runner.load_or_resume()
+
+
+def _failing_save(monkeypatch, fail_at):
+    """Makes the ``fail_at``-th checkpoint write stop half-way with a full disk."""
+    save = mmengine_runner.save_checkpoint
+    calls = []
+
+    def save_or_fail(checkpoint, path, **kwargs):
+        calls.append(path)
+        if len(calls) != fail_at:
+            return save(checkpoint, path, **kwargs)
+        with open(path, 'wb') as half:
+            half.write(b'PK\x03\x04 half a checkpoint')
+        raise OSError(28, 'No space left on device')
+
+    monkeypatch.setattr(mmengine_runner, 'save_checkpoint', save_or_fail)
+
+
+# saves per iteration k: iter_k.pth, best_score_iter_k.pth, iter_k.pth again (best updated)
+@pytest.mark.parametrize('fail_at, last_good', [(7, 'iter_2.pth'), (8, 'iter_3.pth')])
+def test_failed_save_keeps_the_old_checkpoints(tmp_path, monkeypatch, fail_at, last_good):
+    _failing_save(monkeypatch, fail_at)
+    hook = SafeCheckpointHook(interval=1, by_epoch=False, max_keep_ckpts=2, save_best='score',
+                              rule='greater')
+    runner = toy_runner(tmp_path, MUMRunner, max_iters=4, validate=True,
+                        default_hooks=dict(checkpoint=hook))
+    with pytest.raises(CheckpointSaveError, match=r'No space left on device\); nothing was '
+                       f'deleted, the last complete checkpoint is {tmp_path}/{last_good}.'):
+        runner.train()
+    kept = sorted(p for p in os.listdir(tmp_path) if p.endswith('.pth'))
+    if fail_at == 7:  # iter_3.pth failed: mmengine would have deleted iter_1.pth first
+        assert kept == ['best_score_iter_2.pth', 'iter_1.pth', 'iter_2.pth']
+    else:  # best_score_iter_3.pth failed: mmengine would have deleted best_score_iter_2.pth
+        assert kept == ['best_score_iter_2.pth', 'iter_2.pth', 'iter_3.pth']
+    for name in kept:  # every file under a checkpoint's name is complete
+        assert 'state_dict' in torch.load(tmp_path / name, weights_only=True)
+    assert not glob.glob(str(tmp_path / '.*.tmp'))
