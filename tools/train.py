@@ -11,6 +11,7 @@ from mmengine.config import Config, DictAction
 from mmengine.device import get_device
 from mmengine.registry import RUNNERS
 
+from mum.datasets.checked_coco_dataset import UnreadableImageError
 from mum.engine.hooks.safe_checkpoint_hook import CheckpointSaveError
 from mum.engine.runner import CheckpointFileError, MUMRunner, prepare_cpu_distributed
 from mum.utils import check_component_keys
@@ -84,7 +85,7 @@ def main() -> None:
     try:
         runner = MUMRunner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
         runner.train()
-    except (CheckpointFileError, CheckpointSaveError) as error:
+    except (CheckpointFileError, CheckpointSaveError, UnreadableImageError) as error:
         raise SystemExit(str(error)) from None
 
 

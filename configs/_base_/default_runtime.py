@@ -18,7 +18,9 @@ default_hooks = dict(
     # a NaN or infinite loss term stops training before its checkpoint is written
     finite_loss=dict(type='FiniteLossHook'),
     # datasets, model and MUM settings agree before the first iteration
-    config_check=dict(type='SemiConfigCheckHook'))
+    config_check=dict(type='SemiConfigCheckHook'),
+    # skipped unreadable unlabeled images, logged per interval (max_unreadable_fraction)
+    unreadable_images=dict(type='UnreadableImageHook', interval=50))
 
 env_cfg = dict(
     cudnn_benchmark=False,

@@ -1,8 +1,13 @@
 """CocoDataset that names the file on bad input and counts everything it leaves out."""
 import logging
+import multiprocessing
+import os
+import os.path as osp
+import queue
 from collections import Counter
-from typing import List, Union
+from typing import List, Optional, Tuple, Union
 
+import numpy as np
 from mmdet.datasets import CocoDataset
 from mmdet.datasets.api_wrappers import COCO
 from mmdet.registry import DATASETS
@@ -10,6 +15,10 @@ from mmengine.logging import print_log
 
 # 'annotations' may be absent: COCO's image_info_unlabeled2017.json has none
 REQUIRED_KEYS = ('images', 'categories')
+
+
+class UnreadableImageError(OSError):
+    """An image file is missing or cannot be decoded (or too many of them, when skipping)."""
 
 
 class CheckedCOCO(COCO):
@@ -39,22 +48,117 @@ class CheckedCocoDataset(CocoDataset):
       warning naming the file when the dataset is loaded, with the number of images whose boxes
       were all dropped (they stay, as background-only images).
 
-    Missing or unreadable image files are reported by mmcv's loader with their path when the
-    image is first read.
+    * a file without any image (or whose images ``filter_cfg`` all leaves out) makes an empty
+      dataset, which the multi-source sampler then refuses naming the source and the file
+      (mmengine's serialisation would fail first, on an empty concatenation).
+
+    Image files that are missing or cannot be decoded when first read:
+
+    * by default (labeled data, validation) :class:`UnreadableImageError` names the file;
+    * with ``max_unreadable_fraction`` set (the unlabeled set), the image is skipped and replaced
+      by another image of this dataset (mmengine's refetch), and reported to the main process;
+      :class:`~mum.engine.hooks.UnreadableImageHook` calls :meth:`collect_unreadable` every
+      logging interval, which logs the count and the file names and raises
+      :class:`UnreadableImageError` once more than that fraction of the dataset's images could
+      not be read.
+
+    Args:
+        max_unreadable_fraction (float, optional): Skip unreadable images, up to this fraction
+            of the dataset, in [0, 1). None (default) raises at the first one.
+        check_files (bool): When the dataset loads, check that every image file exists and
+            raise one error listing the missing ones. Defaults to False (a stat per image).
+        **kwargs: Arguments of CocoDataset.
     """
     COCOAPI = CheckedCOCO
+
+    def __init__(self, *args, max_unreadable_fraction: Optional[float] = None,
+                 check_files: bool = False, **kwargs) -> None:
+        if max_unreadable_fraction is not None and not 0.0 <= max_unreadable_fraction < 1.0:
+            raise ValueError(f'max_unreadable_fraction must be in [0, 1) or None, got '
+                             f'{max_unreadable_fraction!r}.')
+        self.max_unreadable_fraction = max_unreadable_fraction
+        self.check_files = check_files
+        # dataloader workers report skipped files to the main process through this queue
+        self._unreadable_reports = (multiprocessing.Queue()
+                                    if max_unreadable_fraction is not None else None)
+        self._main_pid = os.getpid()
+        self._reported_here: List[str] = []  # skipped in the main process (no worker)
+        self.unreadable_files: List[str] = []
+        super().__init__(*args, **kwargs)
 
     def load_data_list(self) -> List[dict]:
         """Loads the file and logs what was dropped while parsing it."""
         self.dropped_boxes = Counter()
         self.images_left_without_boxes = 0
         data_list = super().load_data_list()
+        if self.check_files:
+            self._check_files_exist(data_list)
         if self.dropped_boxes:
             reasons = ', '.join(f'{n} {reason}' for reason, n in sorted(self.dropped_boxes.items()))
             print_log(f'{self.ann_file}: {sum(self.dropped_boxes.values())} boxes dropped '
                       f'({reasons}); {self.images_left_without_boxes} images kept with no box '
                       'left.', logger='current', level=logging.WARNING)
         return data_list
+
+    def _check_files_exist(self, data_list: List[dict]) -> None:
+        missing = [info['img_path'] for info in data_list if not osp.isfile(info['img_path'])]
+        if missing:
+            raise UnreadableImageError(
+                f'{len(missing)} of {len(data_list)} image files listed in {self.ann_file} do '
+                f'not exist (check_files=True): {", ".join(missing[:5])}'
+                f'{" ..." if len(missing) > 5 else ""}.')
+
+    def prepare_data(self, idx: int):
+        """The pipeline's output for image ``idx``; an unreadable image is named, or skipped
+        (None: mmengine then draws another image of this dataset), see the class doc."""
+        try:
+            return super().prepare_data(idx)
+        except Exception as error:
+            path = self.get_data_info(idx)['img_path']
+            if not (isinstance(error, FileNotFoundError) or path in str(error)):
+                raise
+            if self._unreadable_reports is None:
+                raise UnreadableImageError(f'Image file {path} of {self.ann_file} cannot be '
+                                           f'read ({type(error).__name__}: {error}).') from error
+            if os.getpid() == self._main_pid:
+                self._reported_here.append(path)
+            else:
+                self._unreadable_reports.put(path)
+            return None
+
+    def collect_unreadable(self) -> List[str]:
+        """Main process: the files reported unreadable since the last call (new ones only).
+
+        Raises:
+            UnreadableImageError: When more than ``max_unreadable_fraction`` of the dataset's
+                images were unreadable so far.
+        """
+        if self._unreadable_reports is None:
+            return []
+        reported, self._reported_here = self._reported_here, []
+        while True:
+            try:
+                reported.append(self._unreadable_reports.get_nowait())
+            except queue.Empty:
+                break
+        new = []
+        for path in reported:
+            if path not in self.unreadable_files and path not in new:
+                new.append(path)
+        self.unreadable_files += new
+        if len(self.unreadable_files) > self.max_unreadable_fraction * len(self):
+            raise UnreadableImageError(
+                f'{len(self.unreadable_files)} of {len(self)} images of {self.ann_file} cannot be '
+                f'read, more than max_unreadable_fraction={self.max_unreadable_fraction} '
+                f'allows: {", ".join(self.unreadable_files[:5])}'
+                f'{" ..." if len(self.unreadable_files) > 5 else ""}.')
+        return new
+
+    def _serialize_data(self) -> Tuple[np.ndarray, np.ndarray]:
+        """mmengine's serialisation, which cannot concatenate an empty list: empty arrays."""
+        if not self.data_list:
+            return np.zeros(0, np.uint8), np.zeros(0, np.int64)
+        return super()._serialize_data()
 
     def parse_data_info(self, raw_data_info: dict) -> Union[dict, List[dict]]:
         """Parses one image like CocoDataset and counts the boxes it drops, by reason."""

@@ -6,6 +6,7 @@ import pytest
 from mmengine.registry import init_default_scope
 
 from mum.datasets import CheckedCocoDataset
+from mum.datasets.checked_coco_dataset import UnreadableImageError
 
 CLASSES = ('cat', 'dog')
 
@@ -73,9 +74,82 @@ def test_missing_and_corrupt_image_files_are_named(tmp_path):
                                                   height=40),
               dict(id=3, file_name='corrupt.jpg', width=60, height=40)]
     (tmp_path / 'corrupt.jpg').write_bytes(b'not a jpeg')
-    dataset = _dataset(_write_coco(tmp_path, images, []), tmp_path)
+    ann_file = _write_coco(tmp_path, images, [])
+    dataset = _dataset(ann_file, tmp_path)
     assert dataset[0]['img'].shape == (40, 60, 3)
-    with pytest.raises(FileNotFoundError, match='gone.jpg'):
+    with pytest.raises(UnreadableImageError, match=f'^Image file {tmp_path}/gone.jpg of '
+                       f'{ann_file} cannot be read \\(FileNotFoundError: '):
         dataset[1]
-    with pytest.raises(Exception, match='corrupt.jpg'):
+    with pytest.raises(UnreadableImageError, match=f'^Image file {tmp_path}/corrupt.jpg of '
+                       f'{ann_file} cannot be read'):
         dataset[2]
+    with pytest.raises(UnreadableImageError, match=f'^1 of 3 image files listed in {ann_file} '
+                       f'do not exist \\(check_files=True\\): {tmp_path}/gone.jpg.$'):
+        _dataset(ann_file, tmp_path, check_files=True)
+
+
+def _unlabeled_with_corrupt_images(tmp_path, num_corrupt, fraction):
+    images = [_image(tmp_path, i, f'{i}.jpg') for i in range(1, 9)]
+    for image in images[:num_corrupt]:
+        (tmp_path / image['file_name']).write_bytes(b'not a jpeg')
+    return _dataset(_write_coco(tmp_path, images, [], name='unlabeled.json'), tmp_path,
+                    filter_cfg=dict(filter_empty_gt=False), max_unreadable_fraction=fraction)
+
+
+def test_corrupt_unlabeled_image_is_replaced_counted_and_reported_across_workers(tmp_path):
+    from torch.utils.data import DataLoader
+    dataset = _unlabeled_with_corrupt_images(tmp_path, num_corrupt=1, fraction=0.2)
+    loader = DataLoader(dataset, batch_size=1, num_workers=1, collate_fn=lambda batch: batch)
+    paths = [batch[0]['img_path'] for batch in loader]  # read in a worker process
+    corrupt = f'{tmp_path}/1.jpg'
+    assert len(paths) == 8 and corrupt not in paths  # replaced by another image of the set
+    assert all(path.startswith(f'{tmp_path}/') for path in paths)
+    assert dataset.collect_unreadable() == [corrupt]  # reported to the main process
+    dataset[0]  # again: counted once
+    assert dataset.collect_unreadable() == [] and dataset.unreadable_files == [corrupt]
+
+
+def test_too_many_corrupt_unlabeled_images_stop_with_their_names(tmp_path):
+    dataset = _unlabeled_with_corrupt_images(tmp_path, num_corrupt=2, fraction=0.2)
+    for index in range(8):
+        dataset[index]
+    with pytest.raises(UnreadableImageError, match=f'^2 of 8 images of {tmp_path}/unlabeled.json '
+                       'cannot be read, more than max_unreadable_fraction=0.2 allows: '
+                       f'{tmp_path}/1.jpg, {tmp_path}/2.jpg.$'):
+        dataset.collect_unreadable()
+
+
+def test_skipped_images_are_logged_per_interval(tmp_path):
+    from types import SimpleNamespace
+
+    from mum.engine.hooks import UnreadableImageHook
+    dataset = _unlabeled_with_corrupt_images(tmp_path, num_corrupt=1, fraction=0.2)
+    dataset[0]
+    logged = []
+    runner = SimpleNamespace(
+        iter=9, max_iters=100, train_dataloader=SimpleNamespace(dataset=dataset),
+        logger=SimpleNamespace(log=lambda level, message: logged.append(message)))
+    hook = UnreadableImageHook(interval=10)
+    runner.iter = 8
+    hook.after_train_iter(runner, 0)  # not an interval's end: nothing collected
+    assert logged == []
+    runner.iter = 9
+    hook.after_train_iter(runner, 0)
+    assert logged == [f'1 unreadable image(s) of {tmp_path}/unlabeled.json skipped and replaced '
+                      'by others of the same file up to iteration 10 (1 so far of 8, limit '
+                      f'20.0%): {tmp_path}/1.jpg.']
+
+
+def test_empty_unlabeled_file_is_named_by_the_sampler(tmp_path):
+    from mmengine.dataset import ConcatDataset
+
+    from mum.datasets.samplers import FallbackGroupMultiSourceSampler
+    labeled = _dataset(_write_coco(tmp_path, [_image(tmp_path, 1, 'a.jpg')],
+                                   [_box(1, 1, [5, 5, 10, 10])]), tmp_path)
+    empty_file = _write_coco(tmp_path, [], [], name='unlabeled.json')
+    unlabeled = _dataset(empty_file, tmp_path, filter_cfg=dict(filter_empty_gt=False))
+    assert unlabeled.serialize_data and len(unlabeled) == 0  # the real, serialised class
+    with pytest.raises(ValueError, match=f"Training source 1 \\(CheckedCocoDataset, ann_file "
+                       f"'{empty_file}'\\) has no image"):
+        FallbackGroupMultiSourceSampler(ConcatDataset([labeled, unlabeled]), batch_size=2,
+                                        source_ratio=[1, 1])

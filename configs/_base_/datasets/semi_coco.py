@@ -60,7 +60,10 @@ labeled_dataset = dict(
 unlabeled_dataset = dict(
     type=dataset_type, data_root=data_root, ann_file=unlabeled_ann_file,
     data_prefix=dict(img=train_img_prefix), filter_cfg=dict(filter_empty_gt=False),
-    pipeline=unsup_pipeline, backend_args=backend_args)
+    pipeline=unsup_pipeline, backend_args=backend_args,
+    # an unreadable unlabeled image is skipped and replaced, up to 1 % of the set (labeled
+    # images and validation images fail at once, naming the file)
+    max_unreadable_fraction=0.01)
 
 # per GPU: 8 labeled + 8 unlabeled (the paper: 32 + 32 over 4 GPUs)
 labeled_per_gpu = 8

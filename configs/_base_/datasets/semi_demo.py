@@ -23,7 +23,7 @@ labeled_dataset = dict(
 unlabeled_dataset = dict(
     type=dataset_type, data_root=data_root, ann_file='annotations/unlabeled.json',
     data_prefix=dict(img='images/unlabeled/'), filter_cfg=dict(filter_empty_gt=False),
-    pipeline=unsup_pipeline)
+    pipeline=unsup_pipeline, max_unreadable_fraction=0.01)
 
 labeled_per_gpu = 4
 unlabeled_per_gpu = 4

@@ -34,11 +34,13 @@ labeled_dataset = dict(
     data_prefix=dict(img=''), filter_cfg=dict(filter_empty_gt=True), pipeline=sup_pipeline)
 unlabeled_dataset = dict(
     type=_base_.dataset_type, data_root=data_root, metainfo=metainfo, ann_file=unlabeled_ann_file,
-    data_prefix=dict(img=''), filter_cfg=dict(filter_empty_gt=False), pipeline=unsup_pipeline)
+    data_prefix=dict(img=''), filter_cfg=dict(filter_empty_gt=False), pipeline=unsup_pipeline,
+    max_unreadable_fraction=0.01)
 coco20cls_dataset = dict(
     type=_base_.dataset_type, data_root=coco_data_root, metainfo=metainfo,
     ann_file=coco20cls_ann_file, data_prefix=dict(img='train2017/'),
-    filter_cfg=dict(filter_empty_gt=False), pipeline=unsup_pipeline)
+    filter_cfg=dict(filter_empty_gt=False), pipeline=unsup_pipeline,
+    max_unreadable_fraction=0.01)
 train_dataloader = dict(dataset=dict(datasets=[labeled_dataset, unlabeled_dataset]))
 
 val_dataloader = dict(

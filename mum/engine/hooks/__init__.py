@@ -4,10 +4,11 @@ from .prediction_gallery_hook import PredictionGalleryHook
 from .random_state_hook import RandomStateHook
 from .safe_checkpoint_hook import CheckpointSaveError, SafeCheckpointHook
 from .semi_config_check_hook import SemiConfigCheckHook
+from .unreadable_image_hook import UnreadableImageHook
 from .weights_only_checkpoint_hook import WeightsOnlyCheckpointHook
 
 __all__ = [
     'EMATeacherHook', 'FiniteLossHook', 'NonFiniteLossError', 'PredictionGalleryHook',
     'RandomStateHook', 'SemiConfigCheckHook', 'WeightsOnlyCheckpointHook',
-    'CheckpointSaveError', 'SafeCheckpointHook'
+    'CheckpointSaveError', 'SafeCheckpointHook', 'UnreadableImageHook'
 ]
