@@ -1,1 +1,1 @@
-from . import classifiers, data_preprocessors, detectors, losses, necks  # noqa: F401
+from . import backbones, classifiers, data_preprocessors, detectors, losses, necks  # noqa: F401
