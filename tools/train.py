@@ -6,13 +6,16 @@ Multi-GPU: ``tools/dist_train.sh CONFIG GPUS``; SLURM: ``tools/slurm_train.sh``.
 import argparse
 import os
 import os.path as osp
+import signal
+import sys
 
 from mmengine.config import Config, DictAction
 from mmengine.device import get_device
 from mmengine.registry import RUNNERS
 
 from mum.datasets.checked_coco_dataset import UnreadableImageError
-from mum.engine.hooks.safe_checkpoint_hook import CheckpointSaveError
+from mum.engine.hooks.safe_checkpoint_hook import CheckpointSaveError, last_complete_checkpoint
+from mum.engine.hooks.stop_signal_hook import TrainingInterrupted
 from mum.engine.runner import CheckpointFileError, MUMRunner, prepare_cpu_distributed
 from mum.utils import check_component_keys
 
@@ -87,6 +90,14 @@ def main() -> None:
         runner.train()
     except (CheckpointFileError, CheckpointSaveError, UnreadableImageError) as error:
         raise SystemExit(str(error)) from None
+    except TrainingInterrupted as stop:
+        print(stop, file=sys.stderr)
+        sys.exit(128 + stop.signum)
+    except KeyboardInterrupt:
+        last = last_complete_checkpoint(cfg.work_dir)
+        print(f'Interrupted (Ctrl-C); the last complete checkpoint is '
+              f'{last or "none (none was written)"}.', file=sys.stderr)
+        sys.exit(128 + signal.SIGINT)
 
 
 if __name__ == '__main__':

@@ -19,6 +19,8 @@ default_hooks = dict(
     finite_loss=dict(type='FiniteLossHook'),
     # datasets, model and MUM settings agree before the first iteration
     config_check=dict(type='SemiConfigCheckHook'),
+    # Ctrl-C / SIGTERM stop after the current iteration (SIGTERM: with a final checkpoint)
+    stop_signal=dict(type='StopSignalHook'),
     # skipped unreadable unlabeled images, logged per interval (max_unreadable_fraction)
     unreadable_images=dict(type='UnreadableImageHook', interval=50))
 

@@ -4,11 +4,13 @@ from .prediction_gallery_hook import PredictionGalleryHook
 from .random_state_hook import RandomStateHook
 from .safe_checkpoint_hook import CheckpointSaveError, SafeCheckpointHook
 from .semi_config_check_hook import SemiConfigCheckHook
+from .stop_signal_hook import StopSignalHook, TrainingInterrupted
 from .unreadable_image_hook import UnreadableImageHook
 from .weights_only_checkpoint_hook import WeightsOnlyCheckpointHook
 
 __all__ = [
     'EMATeacherHook', 'FiniteLossHook', 'NonFiniteLossError', 'PredictionGalleryHook',
     'RandomStateHook', 'SemiConfigCheckHook', 'WeightsOnlyCheckpointHook',
-    'CheckpointSaveError', 'SafeCheckpointHook', 'UnreadableImageHook'
+    'CheckpointSaveError', 'SafeCheckpointHook', 'StopSignalHook', 'TrainingInterrupted',
+    'UnreadableImageHook'
 ]
