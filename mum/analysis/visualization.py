@@ -1,4 +1,5 @@
-"""Small image helpers of the analysis tools: batch tensors to pictures, heatmaps, tile grids."""
+"""Small image helpers of the analysis tools and galleries: batch tensors to pictures, boxes,
+heatmaps, tile grids."""
 from typing import List, Sequence
 
 import numpy as np
@@ -25,6 +26,39 @@ def batch_to_bgr_images(inputs: Tensor, data_preprocessor) -> List[np.ndarray]:
         images = images.flip(1)  # the batch is RGB: back to the BGR order images are loaded in
     images = images.clamp(0, 255).round().to(torch.uint8).permute(0, 2, 3, 1)
     return [np.ascontiguousarray(image.numpy()) for image in images]
+
+
+# BGR colours of the class indices (cycled) in drawn detections
+DETECTION_COLOURS = [(60, 20, 220), (200, 130, 0), (75, 180, 60), (48, 130, 245),
+                     (180, 30, 145), (240, 240, 70), (0, 128, 128), (128, 0, 128)]
+
+
+def draw_detections(image: np.ndarray, boxes: Sequence[Sequence[float]], labels: Sequence[int],
+                    scores: Sequence[float], class_names: Sequence[str], thickness: int = 1,
+                    font_scale: float = 0.3) -> np.ndarray:
+    """A copy of ``image`` with boxes, class names and scores drawn in the class colours.
+
+    Args:
+        image (np.ndarray): (H, W, 3) uint8 BGR.
+        boxes (Sequence): x1y1x2y2 boxes in pixels.
+        labels (Sequence[int]): Class indices.
+        scores (Sequence[float]): Scores.
+        class_names (Sequence[str]): Names of the class indices.
+        thickness (int): Box line width. Defaults to 1.
+        font_scale (float): OpenCV font scale of the captions. Defaults to 0.3.
+
+    Returns:
+        np.ndarray: The picture.
+    """
+    import cv2
+    image = image.copy()
+    for box, label, score in zip(boxes, labels, scores):
+        x1, y1, x2, y2 = (int(round(v)) for v in box)
+        colour = DETECTION_COLOURS[label % len(DETECTION_COLOURS)]
+        cv2.rectangle(image, (x1, y1), (x2, y2), colour, thickness)
+        cv2.putText(image, f'{class_names[label]} {score:.2f}', (x1, max(y1 - 3, 9)),
+                    cv2.FONT_HERSHEY_SIMPLEX, font_scale, colour, 1, cv2.LINE_AA)
+    return image
 
 
 def draw_tile_grid(image: np.ndarray, row_edges: Sequence[int], col_edges: Sequence[int],

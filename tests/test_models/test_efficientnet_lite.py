@@ -26,7 +26,8 @@ def wheel_state_dict():
 def test_the_wheels_imagenet_weights_load_with_no_missing_or_unexpected_key(wheel_state_dict):
     backbone = _backbone(init_cfg=PRETRAINED)
     own = backbone.state_dict()
-    from_wheel = {k: v for k, v in wheel_state_dict.items() if not k.startswith(CLASSIFIER_PREFIXES)}
+    from_wheel = {k: v for k, v in wheel_state_dict.items()
+                  if not k.startswith(CLASSIFIER_PREFIXES)}
     assert set(own) == set(from_wheel)
     assert len(from_wheel) < len(wheel_state_dict)  # the classifier head is all that is left out
     for name, tensor in own.items():

@@ -1,4 +1,5 @@
 """One full semi-supervised iteration of the demo MUM config on real (tiny) batches."""
+import copy
 import logging
 import os.path as osp
 
@@ -6,6 +7,7 @@ import pytest
 import torch
 from demo_batches import demo_config, first_batch
 from mmdet.registry import MODELS
+from mmdet.structures.bbox import get_box_tensor
 from mmengine.logging import MessageHub, MMLogger
 
 from mum.engine.hooks import EMATeacherHook
@@ -24,9 +26,9 @@ def model_and_batch(demo_workspace):
     return model, first_batch(cfg)
 
 
-def _losses(model, batch):
+def _losses(model, batch, data=None):
     MessageHub.get_current_instance().update_info('iter', 10)
-    data = model.data_preprocessor(batch, training=True)
+    data = data or model.data_preprocessor(copy.deepcopy(batch), training=True)
     return model.loss(data['inputs'], data['data_samples'])
 
 
@@ -36,6 +38,9 @@ def test_pseudo_labels_flow_and_only_the_student_learns(model_and_batch):
     losses = _losses(model, batch)
     assert losses['unsup_pseudo_boxes_per_img'] > 0
     assert 0.05 < losses['unsup_pseudo_score_mean'] <= 1
+    # the unlabeled images carry ground truth: the pseudo-labels' quality is logged
+    assert losses['unsup_pseudo_thr'] == pytest.approx(0.05)
+    assert 0 <= losses['unsup_pseudo_precision'] <= 1 and 0 <= losses['unsup_pseudo_recall'] <= 1
     unsup_terms = {k for k in losses if k.startswith('unsup_loss')}
     assert unsup_terms == {'unsup_loss_rpn_cls', 'unsup_loss_cls'}  # no box regression
     assert {'sup_loss_rpn_cls', 'sup_loss_rpn_bbox', 'sup_loss_cls', 'sup_loss_bbox'} <= set(losses)
@@ -91,4 +96,44 @@ def test_semi_train_cfg_values_are_checked(demo_workspace):
     cfg = demo_config('mum/demo_mum.py', osp.join(demo_workspace, 'data', 'demo'))
     cfg.model.semi_train_cfg.cls_pseudo_thr = 1.0
     with pytest.raises(ValueError, match=r'cls_pseudo_thr \(tau\) must be in \(0, 1\), got 1.0'):
+        MODELS.build(cfg.model)
+
+
+def test_the_oracle_trains_on_the_unlabeled_ground_truth_in_the_mixed_student_view(
+        model_and_batch, monkeypatch):
+    model, batch = model_and_batch
+    monkeypatch.setattr(model, 'pseudo_label_source', 'ground_truth')
+    monkeypatch.setattr(model, 'get_pseudo_instances', None)  # the teacher must not be asked
+    data = model.data_preprocessor(copy.deepcopy(batch), training=True)
+    student_samples = data['data_samples']['unsup_student']
+    assert all('mum_tile_source' in s.metainfo for s in student_samples)  # mixed, as MUM is
+    truth = [copy.deepcopy(s.gt_instances) for s in student_samples]
+    assert sum(len(t) for t in truth) > 0
+    losses = _losses(model, batch, data)
+    # after the step the student samples hold what the unlabeled loss was computed against
+    for sample, expected in zip(student_samples, truth):
+        torch.testing.assert_close(sample.gt_instances.bboxes, get_box_tensor(expected.bboxes))
+        assert torch.equal(sample.gt_instances.labels, expected.labels)
+        assert torch.all(sample.gt_instances.scores == 1)
+    assert losses['unsup_pseudo_precision'] == 1 and losses['unsup_pseudo_recall'] == 1
+    assert losses['unsup_pseudo_boxes_per_img'] == sum(len(t) for t in truth) / len(truth)
+    assert losses['unsup_loss_cls'] > 0
+
+
+def test_the_oracle_without_ground_truth_says_what_to_load(model_and_batch, monkeypatch):
+    model, batch = model_and_batch
+    monkeypatch.setattr(model, 'pseudo_label_source', 'ground_truth')
+    data = model.data_preprocessor(copy.deepcopy(batch), training=True)
+    for sample in data['data_samples']['unsup_teacher']:
+        sample.gt_instances = sample.gt_instances[:0]
+    with pytest.raises(ValueError, match="pseudo_label_source='ground_truth' needs the unlabeled "
+                       "images' ground truth.*LoadAnnotations"):
+        _losses(model, batch, data)
+
+
+def test_pseudo_label_source_is_checked(demo_workspace):
+    cfg = demo_config('mum/demo_mum.py', osp.join(demo_workspace, 'data', 'demo'))
+    cfg.model.semi_train_cfg.pseudo_label_source = 'gt'
+    with pytest.raises(ValueError, match=r"pseudo_label_source must be one of \('teacher', "
+                       r"'ground_truth'\), got 'gt'"):
         MODELS.build(cfg.model)

@@ -38,9 +38,12 @@ load_labeled = [
     dict(type='LoadAnnotations', with_bbox=True),
 ]
 labeled_tail = [dict(type='FilterAnnotations', min_gt_bbox_wh=(1e-2, 1e-2)), labeled_views]
+# The unlabeled images' ground truth, where their file has it (COCO-Standard's unlabeled part
+# does; an image list gives none), is loaded for the pseudo-label precision/recall log and the
+# oracle switch only: the pseudo-labels replace it before any loss (MUMTeacher).
 load_unlabeled = [
     dict(type='LoadImageFromFile', backend_args=backend_args),
-    dict(type='LoadEmptyAnnotations'),
+    dict(type='LoadAnnotations', with_bbox=True),
 ]
 unlabeled_tail = [unlabeled_views]
 load_test = [dict(type='LoadImageFromFile', backend_args=backend_args)]

@@ -1,6 +1,7 @@
 from .ema_teacher_hook import EMATeacherHook
 from .finite_loss_hook import FiniteLossHook, NonFiniteLossError
 from .prediction_gallery_hook import PredictionGalleryHook
+from .pseudo_label_gallery_hook import PseudoLabelGalleryHook
 from .random_state_hook import RandomStateHook
 from .safe_checkpoint_hook import CheckpointSaveError, SafeCheckpointHook
 from .semi_config_check_hook import SemiConfigCheckHook
@@ -10,7 +11,8 @@ from .weights_only_checkpoint_hook import WeightsOnlyCheckpointHook
 
 __all__ = [
     'EMATeacherHook', 'FiniteLossHook', 'NonFiniteLossError', 'PredictionGalleryHook',
-    'RandomStateHook', 'SemiConfigCheckHook', 'WeightsOnlyCheckpointHook',
+    'PseudoLabelGalleryHook', 'RandomStateHook', 'SemiConfigCheckHook',
+    'WeightsOnlyCheckpointHook',
     'CheckpointSaveError', 'SafeCheckpointHook', 'StopSignalHook', 'TrainingInterrupted',
     'UnreadableImageHook'
 ]

@@ -10,9 +10,6 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
-BOX_COLOURS = [(60, 20, 220), (200, 130, 0), (75, 180, 60), (48, 130, 245), (180, 30, 145),
-               (240, 240, 70), (0, 128, 128), (128, 0, 128)]
-
 
 @HOOKS.register_module()
 class PredictionGalleryHook(Hook):
@@ -60,18 +57,14 @@ class PredictionGalleryHook(Hook):
         runner.logger.info(f'Teacher predictions on {len(tiles)} validation images: {out_path}')
 
     def _draw(self, result, class_names) -> np.ndarray:
-        image = cv2.imread(result.img_path)
+        # the analysis package is imported only when a gallery is drawn (not by ``import mum``)
+        from mum.analysis.visualization import draw_detections
         instances = result.pred_instances
         keep = instances.scores > self.score_thr
-        for box, label, score in zip(instances.bboxes[keep].tolist(),
-                                     instances.labels[keep].tolist(),
-                                     instances.scores[keep].tolist()):
-            x1, y1, x2, y2 = (int(round(v)) for v in box)
-            colour = BOX_COLOURS[label % len(BOX_COLOURS)]
-            cv2.rectangle(image, (x1, y1), (x2, y2), colour, 2)
-            cv2.putText(image, f'{class_names[label]} {score:.2f}', (x1, max(y1 - 3, 9)),
-                        cv2.FONT_HERSHEY_SIMPLEX, 0.35, colour, 1, cv2.LINE_AA)
-        return image
+        return draw_detections(cv2.imread(result.img_path), instances.bboxes[keep].tolist(),
+                               instances.labels[keep].tolist(),
+                               instances.scores[keep].tolist(), class_names, thickness=2,
+                               font_scale=0.35)
 
 
 def _grid(images: List[np.ndarray], columns: int) -> np.ndarray:

@@ -10,11 +10,13 @@ from mmdet.models.detectors import SemiBaseDetector
 from mmdet.models.utils import filter_gt_instances, rename_loss_dict, reweight_loss_dict
 from mmdet.registry import MODELS
 from mmdet.structures import SampleList
-from mmdet.structures.bbox import bbox_project
+from mmdet.structures.bbox import bbox_project, get_box_tensor
 from mmdet.utils import ConfigType, OptConfigType, OptMultiConfig
 from mmengine.logging import MessageHub, print_log
+from mmengine.structures import InstanceData
 from torch import Tensor
 
+from mum.evaluation.pseudo_label_quality import PseudoLabelCounts, match_pseudo_labels
 from mum.models.data_preprocessors.tile_mixing import TILE_SOURCE_KEY
 from mum.models.necks.unmix_neck import unmixing_if_mixed
 from mum.utils.config_keys import check_known_keys
@@ -22,6 +24,7 @@ from mum.utils.config_keys import check_known_keys
 from .semi_train_cfg_keys import MUM_TEACHER_KEYS
 
 EMPTY_PSEUDO_MODES = ('background', 'skip')
+PSEUDO_LABEL_SOURCES = ('teacher', 'ground_truth')
 
 
 @MODELS.register_module()
@@ -40,6 +43,15 @@ class MUMTeacher(SemiBaseDetector):
        restores the feature tiles first;
     4. total = sup_weight * L_sup + unsup_weight * L_unsup.
 
+    Pseudo-label quality: when the unlabeled images carry ground truth (their pipeline loads
+    annotations and the file has them), every step logs the pseudo-boxes' class-aware
+    precision and recall at IoU ``pseudo_label_iou_thr`` against it, in the student's view
+    (``unsup_pseudo_precision``, ``unsup_pseudo_recall``), next to the pseudo-boxes per image
+    and the threshold in force (``unsup_pseudo_thr``). The ground truth never enters a loss,
+    except with ``pseudo_label_source='ground_truth'``: the oracle, a diagnosis that trains the
+    unlabeled branch on the unlabeled images' ground truth instead of the teacher's boxes, with
+    the same losses, mixing and coordinate path (the ceiling for the teacher).
+
     Args:
         detector (dict): Config of the student and teacher detector (any mmdet detector).
         semi_train_cfg (dict): Keys (defaults in brackets):
@@ -51,6 +63,9 @@ class MUMTeacher(SemiBaseDetector):
             without any pseudo-box still trains the student on background; 'skip' gives it
             weight 0 (mmdet's behaviour),
             ``burn_in_iters`` [0]: supervised-only iterations,
+            ``pseudo_label_source`` ['teacher']: 'ground_truth' for the oracle (see above),
+            ``pseudo_label_iou_thr`` [0.5]: IoU of a correct pseudo-box in the logged
+            precision and recall,
             ``min_pseudo_bbox_wh`` [(1e-2, 1e-2)], ``freeze_teacher`` [True],
             ``warn_no_pseudo_iters`` [500]: warn after this many iterations in a row without a
             single pseudo-box.
@@ -86,8 +101,14 @@ class MUMTeacher(SemiBaseDetector):
         self.empty_pseudo: str = cfg.get('empty_pseudo', 'background')
         self.burn_in_iters: int = cfg.get('burn_in_iters', 0)
         self.warn_no_pseudo_iters: int = cfg.get('warn_no_pseudo_iters', 500)
+        self.pseudo_label_source: str = cfg.get('pseudo_label_source', 'teacher')
+        self.pseudo_label_iou_thr: float = cfg.get('pseudo_label_iou_thr', 0.5)
         self._check_semi_train_cfg()
         self.iters_without_pseudo = 0
+        # Set by PseudoLabelGalleryHook: the next step keeps its unlabeled batch in
+        # ``recorded_unsup_batch`` for drawing.
+        self.record_unsup_batch = False
+        self.recorded_unsup_batch: Optional[dict] = None
 
     def _check_semi_train_cfg(self) -> None:
         if not 0.0 < self.cls_pseudo_thr < 1.0:
@@ -99,6 +120,12 @@ class MUMTeacher(SemiBaseDetector):
         if self.empty_pseudo not in EMPTY_PSEUDO_MODES:
             raise ValueError(f'semi_train_cfg.empty_pseudo must be one of {EMPTY_PSEUDO_MODES}, '
                              f'got {self.empty_pseudo!r}.')
+        if self.pseudo_label_source not in PSEUDO_LABEL_SOURCES:
+            raise ValueError('semi_train_cfg.pseudo_label_source must be one of '
+                             f'{PSEUDO_LABEL_SOURCES}, got {self.pseudo_label_source!r}.')
+        if not 0.0 < self.pseudo_label_iou_thr <= 1.0:
+            raise ValueError('semi_train_cfg.pseudo_label_iou_thr must be in (0, 1], '
+                             f'got {self.pseudo_label_iou_thr!r}.')
         if not self.sup_branches or not self.unsup_loss_keys:
             raise ValueError('semi_train_cfg.sup_branches and unsup_loss_keys must not be empty.')
 
@@ -124,12 +151,26 @@ class MUMTeacher(SemiBaseDetector):
         in_burn_in = MessageHub.get_current_instance().get_info('iter', 0) < self.burn_in_iters
         if in_burn_in or self.unsup_weight == 0:  # supervised only: skip the teacher entirely
             return losses
-        pseudo_samples, batch_info = self.get_pseudo_instances(
-            multi_batch_inputs['unsup_teacher'], multi_batch_data_samples['unsup_teacher'])
-        student_samples = self.project_pseudo_instances(
-            pseudo_samples, multi_batch_data_samples['unsup_student'])
+        student_samples = multi_batch_data_samples['unsup_student']
+        # the unlabeled images' own ground truth in the student's view (empty without any)
+        ground_truth = [s.gt_instances for s in student_samples]
+        if self.pseudo_label_source == 'teacher':
+            pseudo_samples, batch_info = self.get_pseudo_instances(
+                multi_batch_inputs['unsup_teacher'], multi_batch_data_samples['unsup_teacher'])
+        else:
+            pseudo_samples, batch_info = self.get_ground_truth_instances(
+                multi_batch_data_samples['unsup_teacher'])
+        student_samples = self.project_pseudo_instances(pseudo_samples, student_samples)
+        batch_info['ground_truth'] = ground_truth
         losses.update(self.loss_by_pseudo_instances(multi_batch_inputs['unsup_student'],
                                                     student_samples, batch_info))
+        if self.record_unsup_batch:
+            self.record_unsup_batch = False
+            self.recorded_unsup_batch = dict(
+                teacher_inputs=multi_batch_inputs['unsup_teacher'].detach(),
+                teacher_samples=multi_batch_data_samples['unsup_teacher'],
+                student_inputs=multi_batch_inputs['unsup_student'].detach(),
+                student_samples=student_samples)
         return losses
 
     def loss_by_gt_instances(self, batch_inputs: Tensor, batch_data_samples: SampleList) -> dict:
@@ -151,11 +192,15 @@ class MUMTeacher(SemiBaseDetector):
             batch_inputs (Tensor): (B, C, H, W) strong (and possibly mixed) student images.
             batch_data_samples (list[DetDataSample]): Samples whose ``gt_instances`` hold the
                 projected teacher detections with their ``scores``.
-            batch_info (dict, optional): Unused; kept for the base-class signature.
+            batch_info (dict, optional): ``ground_truth``: per sample, the image's own ground
+                truth in the student's view (InstanceData; empty without any), for the
+                precision and recall.
 
         Returns:
-            dict: ``unsup_`` loss terms, ``unsup_pseudo_boxes_per_img`` and
-            ``unsup_pseudo_score_mean``.
+            dict: ``unsup_`` loss terms, ``unsup_pseudo_boxes_per_img``,
+            ``unsup_pseudo_score_mean``, ``unsup_pseudo_thr`` and, when the batch has ground
+            truth, ``unsup_pseudo_recall`` and (if it has pseudo-boxes)
+            ``unsup_pseudo_precision``, in [0, 1].
         """
         batch_data_samples = filter_gt_instances(batch_data_samples,
                                                  score_thr=self.cls_pseudo_thr)
@@ -170,7 +215,29 @@ class MUMTeacher(SemiBaseDetector):
         losses = reweight_loss_dict(losses, weight)
         losses['pseudo_boxes_per_img'] = scores.new_tensor(len(scores) / len(batch_data_samples))
         losses['pseudo_score_mean'] = scores.mean() if len(scores) else scores.new_tensor(0.0)
+        losses['pseudo_thr'] = scores.new_tensor(self.cls_pseudo_thr)
+        ground_truth = (batch_info or {}).get('ground_truth')
+        if ground_truth is not None:
+            losses.update(self._pseudo_label_quality(batch_data_samples, ground_truth, scores))
         return rename_loss_dict('unsup_', losses)
+
+    def _pseudo_label_quality(self, pseudo_samples: SampleList,
+                              ground_truth: List[InstanceData], like: Tensor) -> dict:
+        """Precision and recall of a batch's pseudo-boxes, or {} when it has no ground truth."""
+        if sum(len(truth) for truth in ground_truth) == 0:
+            return {}
+        counts = PseudoLabelCounts(0, 0, 0)
+        for sample, truth in zip(pseudo_samples, ground_truth):
+            pseudo = sample.gt_instances
+            counts += match_pseudo_labels(pseudo.bboxes, pseudo.labels, pseudo.scores,
+                                          get_box_tensor(truth.bboxes), truth.labels,
+                                          self.pseudo_label_iou_thr)
+        quality = dict(
+            pseudo_recall=like.new_tensor(counts.true_positives / counts.num_ground_truth))
+        if counts.num_pseudo:  # precision is undefined without a pseudo-box
+            quality['pseudo_precision'] = like.new_tensor(counts.true_positives /
+                                                          counts.num_pseudo)
+        return quality
 
     def _select_unsup_terms(self, losses: dict) -> dict:
         selected = {
@@ -212,6 +279,36 @@ class MUMTeacher(SemiBaseDetector):
                 instances.bboxes.new_tensor(data_sample.homography_matrix))
             instances.bboxes = bbox_project(instances.bboxes, to_original, data_sample.ori_shape)
             data_sample.gt_instances = instances
+        return batch_data_samples, {}
+
+    def get_ground_truth_instances(self,
+                                   batch_data_samples: SampleList) -> Tuple[SampleList, dict]:
+        """The oracle's pseudo-labels: the unlabeled images' ground truth, score 1.
+
+        Follows the same path as :meth:`get_pseudo_instances`: the boxes of the weak view are
+        mapped back to the original image frame.
+
+        Args:
+            batch_data_samples (list[DetDataSample]): The ``unsup_teacher`` samples, whose
+                ``gt_instances`` hold the images' ground truth in the weak view.
+
+        Returns:
+            tuple: the samples with ``gt_instances`` in the original frame (bboxes, labels,
+            scores of 1), and an empty batch-info dict.
+        """
+        if sum(len(s.gt_instances) for s in batch_data_samples) == 0:
+            raise ValueError(
+                "semi_train_cfg.pseudo_label_source='ground_truth' needs the unlabeled images' "
+                'ground truth, but this batch has none: load it in the unlabeled pipeline '
+                "(dict(type='LoadAnnotations', with_bbox=True)) from an annotation file that "
+                'has it.')
+        for data_sample in batch_data_samples:
+            truth = data_sample.gt_instances
+            bboxes = get_box_tensor(truth.bboxes)
+            to_original = torch.linalg.inv(bboxes.new_tensor(data_sample.homography_matrix))
+            data_sample.gt_instances = InstanceData(
+                bboxes=bbox_project(bboxes, to_original, data_sample.ori_shape),
+                labels=truth.labels, scores=bboxes.new_ones(len(truth)))
         return batch_data_samples, {}
 
     def project_pseudo_instances(self, batch_pseudo_instances: SampleList,
