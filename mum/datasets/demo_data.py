@@ -1,12 +1,14 @@
 """Deterministic generator of a small multi-class shapes detection dataset in COCO format.
 
-The dataset backs the README demo: a detector trained from scratch on a CPU for a few minutes
-has to learn it, so the classes are few and differ clearly in both shape and colour. Every image
-shows 2-6 saturated objects (circle, square, triangle, ring, cross, star, each with its own hue)
-of small, medium and large size on a desaturated background made of a smooth gradient,
-low-contrast noise and distractor lines and soft blobs. Later objects may partly cover earlier
-ones; each box is the extent of the object's visible pixels, and an object keeps its box only
-while enough of it stays visible.
+The dataset backs the README demo, a semi-supervised detector trained on a CPU for a few minutes
+(docs/demo.md says why it looks like this). Every image shows 2-6 saturated objects of eight
+shape classes (circle, square, triangle, ring, cross, star, crescent, arrow) of small, medium
+and large size on a desaturated background made of a smooth gradient, low-contrast noise and
+distractor lines and soft blobs. Most objects take their class's hue (a quick cue to learn);
+a quarter take any hue, so that only their shape tells their class, and a few labeled images
+hold few of them. Later objects may partly cover earlier ones; each box
+is the extent of the object's visible pixels, and an object keeps its box only while enough of
+it stays visible.
 
 Layout under ``out_dir``::
 
@@ -30,15 +32,12 @@ from typing import Callable, Dict, List, Optional, Tuple
 import cv2
 import numpy as np
 
-DEMO_CLASSES = ('circle', 'square', 'triangle', 'ring', 'cross', 'star')
+DEMO_CLASSES = ('circle', 'square', 'triangle', 'ring', 'cross', 'star', 'crescent', 'arrow')
 DEMO_SPLITS = ('labeled', 'unlabeled', 'val')
 # Bump whenever the drawing changes, so that ensure_demo_dataset regenerates existing copies.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 3
 MANIFEST_NAME = 'manifest.json'
 
-# Class-typical hue on OpenCV's 0-179 scale: red, blue, green, yellow, magenta, cyan.
-_CLASS_HUES = (0, 120, 60, 30, 150, 90)
-_HUE_JITTER = 5
 # Object sizes in pixels on a canvas whose long side is _REFERENCE_SIDE; scaled with image_size.
 _REFERENCE_SIDE = 256
 _SIZE_RANGES = ((12, 24), (28, 56), (72, 120))
@@ -46,6 +45,11 @@ _SIZE_PROBABILITIES = (0.35, 0.4, 0.25)
 # Short side over long side for the landscape and portrait canvases.
 _SHORT_SIDE_RATIO = 0.75
 _MAX_DISTRACTORS = 6
+# Class-typical hue on OpenCV's 0-179 scale (red, orange, yellow, green, cyan, blue, violet,
+# magenta), its jitter, and the share of objects painted in any hue instead.
+_CLASS_HUES = (0, 16, 30, 60, 90, 115, 135, 158)
+_HUE_JITTER = 5
+_ANY_HUE_FRACTION = 0.25
 _PLACEMENT_ATTEMPTS = 20
 # Sub-pixel bits for cv2.fillPoly, so small shapes keep their outline.
 _POLY_SHIFT = 4
@@ -71,9 +75,9 @@ class DemoDatasetSpec:
     """
 
     seed: int = 0
-    num_labeled: int = 60
-    num_unlabeled: int = 300
-    num_val: int = 80
+    num_labeled: int = 16
+    num_unlabeled: int = 480
+    num_val: int = 120
     image_size: int = 256
     min_objects: int = 2
     max_objects: int = 6
@@ -383,10 +387,19 @@ def _shape_polygons(rng: np.random.Generator, class_name: str,
         outer = _regular_polygon(5, 1.0)
         inner = _regular_polygon(5, rng.uniform(0.4, 0.5), phase=np.pi / 5)
         outline = np.stack([outer, inner], axis=1).reshape(-1, 2)
+    elif class_name == 'crescent':
+        # A disc with an offset smaller disc cut out of it.
+        outline = circle
+        holes = [_regular_polygon(64, rng.uniform(0.75, 0.85)) + [rng.uniform(0.35, 0.5), 0.0]]
+    elif class_name == 'arrow':
+        half_shaft, head_start = rng.uniform(0.15, 0.25), rng.uniform(0.0, 0.3)
+        outline = np.array([[-1, -half_shaft], [head_start, -half_shaft], [head_start, -0.7],
+                            [1, 0], [head_start, 0.7], [head_start, half_shaft],
+                            [-1, half_shaft]], np.float64)
     else:
         raise ValueError(f'unknown demo class {class_name!r}')
 
-    max_aspect = 1.1 if class_name in ('circle', 'ring') else 1.3
+    max_aspect = 1.1 if class_name in ('circle', 'ring', 'crescent') else 1.3
     aspect = np.exp(rng.uniform(-np.log(max_aspect), np.log(max_aspect)))
     scale = np.array([np.sqrt(aspect), 1 / np.sqrt(aspect)]) * size / 2
     angle = rng.uniform(0, 2 * np.pi)
@@ -460,13 +473,17 @@ def _paint_object(rng: np.random.Generator, canvas: np.ndarray, mask: np.ndarray
                   label: int) -> None:
     """Paints an object of class ``label`` into ``canvas`` (float BGR) where ``mask`` is set.
 
-    The fill is the class hue with jitter in hue, saturation and brightness, shaded by a linear
-    light gradient across the object and a little pixel noise.
+    The fill is a saturated colour, of the class's hue (jittered) or, for a quarter of the
+    objects, of any hue; it is shaded by a linear light gradient across the object and a little
+    pixel noise.
     """
     ys, xs = np.nonzero(mask)
     y_min, y_max, x_min, x_max = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
-    colour = _hsv_to_bgr(_CLASS_HUES[label] + rng.uniform(-_HUE_JITTER, _HUE_JITTER),
-                         rng.uniform(0.7, 1.0), rng.uniform(0.65, 1.0))
+    if rng.random() < _ANY_HUE_FRACTION:
+        hue = rng.uniform(0, 180)
+    else:
+        hue = _CLASS_HUES[label] + rng.uniform(-_HUE_JITTER, _HUE_JITTER)
+    colour = _hsv_to_bgr(hue, rng.uniform(0.7, 1.0), rng.uniform(0.65, 1.0))
     patch_ys, patch_xs = np.mgrid[y_min:y_max, x_min:x_max].astype(np.float32)
     light_angle = rng.uniform(0, 2 * np.pi)
     projection = patch_xs * np.cos(light_angle) + patch_ys * np.sin(light_angle)

@@ -26,7 +26,7 @@ class DemoShapesDataset(CheckedCocoDataset):
     METAINFO = dict(
         classes=DEMO_CLASSES,
         palette=[(220, 20, 60), (0, 130, 200), (60, 180, 75), (245, 130, 48), (145, 30, 180),
-                 (70, 240, 240)])
+                 (70, 240, 240), (240, 50, 230), (128, 128, 0)])
 
     def __init__(self, *args, generator_cfg: Optional[dict] = None, **kwargs) -> None:
         data_root = kwargs.get('data_root')

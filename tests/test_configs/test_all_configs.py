@@ -2,8 +2,9 @@
 
 Each config is loaded as a user loads it and checked against what its header promises (the fold
 options) and for evaluators that score the files their datasets read. Then it is shrunk for a
-2-core CPU: the detector takes the tiny pieces of the demo config (ResNet-18, 64-channel 4-level
-FPN, few RoIs; Swin-T keeps its type with one block per stage), every dataset points at a tiny
+2-core CPU: ResNets become a quarter-width ResNet-18, the detector takes the tiny pieces of the
+demo config (64-channel 4-level FPN, few RoIs; Swin-T keeps its type with one block per stage,
+the demo's EfficientNet-Lite0 stays), every dataset points at a tiny
 COCO-format copy made once per session with the classes the config names, resize scales become
 small, one labeled and two unlabeled images form the batch, and the validation loop is built but
 never run. Discovery lists every file and never skips one, so a new config that fails to build
@@ -23,13 +24,14 @@ import pytest
 from mmdet.registry import DATASETS
 from mmengine.config import Config
 from mmengine.runner import Runner
+from tiny_detectors import TINY_RESNET, TINY_STAGE_CHANNELS
 
 from mum.datasets.demo_data import generate_demo_dataset
+from mum.models.backbones.efficientnet_lite import LEVEL_CHANNELS
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DEMO_CONFIG = osp.join(REPO, 'configs', 'unbiased_teacher', 'demo_unbiased_teacher.py')
 TINY_DEMO = dict(num_labeled=3, num_unlabeled=3, num_val=2)
-DEMO_RESNET_KEYS = ('depth', 'frozen_stages', 'norm_cfg', 'norm_eval', 'style', 'init_cfg')
 TINY_SWIN = dict(embed_dims=24, depths=[1, 1, 1, 1], num_heads=[1, 1, 1, 1], window_size=4,
                  drop_path_rate=0.0, init_cfg=None)
 IMAGE_WH = (96, 64)
@@ -160,24 +162,26 @@ def as_list(value):
 def shrink_model(model: dict, demo: dict) -> None:
     """Makes ``model`` (a teacher-student config, or a plain detector) tiny, in place.
 
-    Backbone: ResNet takes the keys the demo overrides (ResNet-18 from scratch), so the config's
-    other keys are still built; Swin-T keeps its type with one block per stage. Two-stage
-    detectors take the demo's FPN levels (P2-P5), anchors and RoI sizes, so MUM's tile grid
-    shrinks to the demo's stride 32; one-stage detectors keep their levels with narrow heads.
+    Backbone: ResNet becomes a quarter-width ResNet-18 from scratch (tests/tiny_detectors.py),
+    the config's other keys still built; the demo's EfficientNet-Lite0 is kept; Swin-T keeps
+    its type with one block per stage. Two-stage detectors take the demo's FPN levels (P2-P5),
+    anchors and RoI sizes, so MUM's tile grid shrinks to the demo's stride 32; one-stage
+    detectors keep their levels with narrow heads.
     """
     if model.type == 'ImageClassifier':
-        model.backbone.update({key: copy.deepcopy(demo.backbone[key]) for key in DEMO_RESNET_KEYS})
-        model.update(in_channels=demo.neck.neck.in_channels[-1], num_classes=len(CLASS_FOLDERS))
+        model.backbone.update(copy.deepcopy(TINY_RESNET))
+        model.update(in_channels=TINY_STAGE_CHANNELS[-1], num_classes=len(CLASS_FOLDERS))
         return
     detector = model.get('detector', model)
     width = demo.neck.neck.out_channels
     if detector.backbone.type == 'SwinTransformer':
         detector.backbone.update(TINY_SWIN)
         in_channels = [TINY_SWIN['embed_dims'] * 2**level for level in range(4)]
+    elif detector.backbone.type == 'EfficientNetLite0':  # the demo's: small already
+        in_channels = list(LEVEL_CHANNELS)
     else:
-        detector.backbone.update({key: copy.deepcopy(demo.backbone[key])
-                                  for key in DEMO_RESNET_KEYS})
-        in_channels = demo.neck.neck.in_channels
+        detector.backbone.update(copy.deepcopy(TINY_RESNET))
+        in_channels = TINY_STAGE_CHANNELS
     fpn = detector.neck.neck if detector.neck.type == 'UnmixNeck' else detector.neck
     fpn.update(in_channels=in_channels, out_channels=width)
     largest_stride = None

@@ -73,7 +73,8 @@ def semi_checkpoint(config_path: str, out_path: str) -> str:
     with open(config_path, encoding='utf-8') as config_file:
         config_text = config_file.read()  # the runner stores cfg.pretty_text: same config
     meta = dict(iter=0, cfg=config_text,
-                dataset_meta=dict(classes=DEMO_CLASSES, palette=[(220, 20, 60)] * 6))
+                dataset_meta=dict(classes=DEMO_CLASSES,
+                                  palette=[(220, 20, 60)] * len(DEMO_CLASSES)))
     torch.save(dict(meta=meta, state_dict=model.state_dict()), out_path)
     return out_path
 

@@ -1,33 +1,75 @@
+"""compare_methods: tiny real runs over two seeds, and the mean ± std arithmetic of its table."""
 import json
 import os.path as osp
 
+import pytest
 from conftest import REPO, run_tool
 
 TOOL = osp.join(REPO, 'tools', 'analysis_tools', 'compare_methods.py')
+TINY_RUN = ['train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
+            'val_dataloader.num_workers=0', 'val_dataloader.persistent_workers=False',
+            'default_hooks.logger.interval=1', 'model.semi_train_cfg.burn_in_iters=1']
 
 
-def _write_log(work_dir, ap50_values):
+@pytest.mark.slow
+def test_trains_every_method_per_seed_and_writes_table_plot_and_results(demo_workspace):
+    out_dir = osp.join(demo_workspace, 'work_dirs', 'compare')
+    result = run_tool([TOOL, '--out-dir', out_dir, '--seeds', '0', '1', '--configs',
+                       osp.join(REPO, 'configs/mum/demo_mum.py'), '--max-iters', '2',
+                       '--val-interval', '2', '--cfg-options', *TINY_RUN],
+                      cwd=demo_workspace, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    for run in ('demo_mum', 'oracle'):
+        for seed in (0, 1):
+            assert osp.isfile(osp.join(out_dir, run, f'seed{seed}', 'iter_2.pth'))
+    with open(osp.join(out_dir, 'results.json')) as results_file:
+        results = json.load(results_file)
+    assert set(results) == {'demo_mum', 'oracle'}
+    assert set(results['oracle']) == {'0', '1'}
+    # the oracle's pseudo-labels are the ground truth: the option reached the model
+    for seed in ('0', '1'):
+        assert results['oracle'][seed]['pseudo precision'] == 1.0
+        assert results['oracle'][seed]['pseudo recall'] == 1.0
+        assert results['oracle'][seed]['iterations'] == 2
+    table = open(osp.join(out_dir, 'comparison.md')).read()
+    assert '| oracle | 2 | 2 |' in table
+    assert '| 100.0 ± 0.0 | 100.0 ± 0.0 |' in table
+    assert '| demo_mum | 1 |' in table  # per-seed rows
+    assert osp.getsize(osp.join(out_dir, 'comparison.png')) > 1000
+
+
+def _write_log(work_dir, ap50_values, precision=None):
     run_dir = work_dir / '20260101_000000' / 'vis_data'
     run_dir.mkdir(parents=True)
     lines = []
     for step, value in zip((150, 300), ap50_values):
-        lines.append(dict(loss=1.0, lr=0.02, iter=step, step=step))
+        train_line = dict(loss=1.0, lr=0.02, iter=step, step=step)
+        if precision is not None:
+            train_line.update(unsup_pseudo_precision=precision, unsup_pseudo_recall=precision / 2,
+                              unsup_pseudo_boxes_per_img=2.0)
+        lines.append(train_line)
         lines.append({'teacher/coco/bbox_mAP': value / 2, 'teacher/coco/bbox_mAP_50': value,
                       'student/coco/bbox_mAP': value / 3, 'student/coco/bbox_mAP_50': value,
                       'step': 0})  # mmengine's by-epoch metric logging writes step 0
     (run_dir / 'scalars.json').write_text('\n'.join(json.dumps(line) for line in lines) + '\n')
 
 
-def test_summarises_existing_runs_into_a_table_and_a_plot(tmp_path):
-    _write_log(tmp_path / 'demo_supervised', [0.4, 0.6])
-    _write_log(tmp_path / 'demo_mum', [0.5, 0.8])
-    result = run_tool([TOOL, '--out-dir', str(tmp_path), '--skip-training', '--configs',
-                       'configs/supervised/demo_supervised.py', 'configs/mum/demo_mum.py'],
-                      cwd=str(tmp_path))
+def test_table_gives_mean_and_sample_std_over_seeds(tmp_path):
+    _write_log(tmp_path / 'demo_supervised' / 'seed0', [0.4, 0.6])
+    _write_log(tmp_path / 'demo_supervised' / 'seed1', [0.4, 0.8])
+    _write_log(tmp_path / 'demo_mum' / 'seed0', [0.5, 0.7], precision=0.8)
+    _write_log(tmp_path / 'demo_mum' / 'seed1', [0.5, 0.9], precision=0.6)
+    result = run_tool([TOOL, '--out-dir', str(tmp_path), '--skip-training', '--no-oracle',
+                       '--seeds', '0', '1', '--configs', 'configs/supervised/demo_supervised.py',
+                       'configs/mum/demo_mum.py'], cwd=str(tmp_path))
     assert result.returncode == 0, result.stderr[-2000:]
     table = (tmp_path / 'comparison.md').read_text()
-    assert '| demo_supervised | 300 | 30.0 | 60.0 | 20.0 | 60.0 | 60.0 |' in table
-    assert '| demo_mum | 300 | 40.0 | 80.0 | 26.7 | 80.0 | 80.0 |' in table
+    # AP50 0.6 and 0.8: mean 70.0, sample std 14.1; no pseudo-labels for supervised
+    assert ('| demo_supervised | 2 | 300 | 70.0 ± 14.1 | 35.0 ± 7.1 | 70.0 ± 14.1 | n/a | n/a | '
+            'n/a |') in table
+    assert ('| demo_mum | 2 | 300 | 80.0 ± 14.1 | 40.0 ± 7.1 | 80.0 ± 14.1 | 70.0 ± 14.1 | '
+            '35.0 ± 7.1 | 2.00 ± 0.00 |') in table
+    assert '| demo_mum | 1 | 90.0 | 45.0 | 90.0 | 60.0 | 30.0 | 2.00 |' in table
     assert (tmp_path / 'comparison.png').stat().st_size > 1000
 
 
@@ -35,4 +77,4 @@ def test_missing_run_is_one_sentence(tmp_path):
     result = run_tool([TOOL, '--out-dir', str(tmp_path), '--skip-training', '--configs',
                        'configs/mum/demo_mum.py'], cwd=str(tmp_path))
     assert result.returncode != 0
-    assert 'demo_mum does not exist' in result.stderr
+    assert 'demo_mum/seed0 does not exist' in result.stderr

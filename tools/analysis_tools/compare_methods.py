@@ -1,23 +1,35 @@
-"""Train supervised-only, Unbiased Teacher and MUM with one budget and seed, then compare them.
+"""Train supervised-only, Unbiased Teacher, MUM and the oracle over seeds, then compare them.
 
-    python tools/analysis_tools/compare_methods.py --out-dir work_dirs/compare \
-        [--configs configs/supervised/demo_supervised.py configs/unbiased_teacher/...py ...] \
-        [--max-iters 1200] [--val-interval 200] [--seed 0] [--cfg-options k=v ...]
+    python tools/analysis_tools/compare_methods.py --out-dir work_dirs/compare --seeds 0 1 2 \
+        [--configs configs/supervised/demo_supervised.py ... configs/mum/demo_mum.py] \
+        [--no-oracle] [--max-iters 300] [--val-interval 100] [--cfg-options k=v ...]
 
-Each config is trained by tools/train.py (one after the other, logs in OUT_DIR/<config name>/),
-with the same --max-iters, --val-interval, seed and extra --cfg-options. Then it writes
-OUT_DIR/comparison.md (teacher and student AP / AP50 at the last evaluation and the best teacher
-AP50 seen) and OUT_DIR/comparison.png (teacher AP50 and AP against iteration). --skip-training
-only re-reads existing work dirs.
+Every config is trained by tools/train.py once per seed (one run after the other, seed by seed,
+logs in OUT_DIR/<run>/seed<k>/) with the same --max-iters, --val-interval and extra
+--cfg-options. The oracle run is the last config with
+``model.semi_train_cfg.pseudo_label_source=ground_truth``: its unlabeled branch learns from the
+unlabeled images' ground truth (the ceiling for the teacher). After every run the tool rewrites:
+
+- OUT_DIR/comparison.md: per run, mean +- std over the seeds (sample std) of the teacher's AP50
+  and AP and the student's AP50 at the last evaluation, and of the pseudo-labels' precision,
+  recall and boxes per image (each run's mean over its logged training intervals); then one row
+  per run and seed;
+- OUT_DIR/comparison.png: teacher AP50 against iteration (mean over seeds, +- std band) and the
+  pseudo-label precision and recall against iteration;
+- OUT_DIR/results.json: the per-seed numbers.
+
+--skip-training only re-reads the work dirs already in OUT_DIR.
 """
 import argparse
+import json
 import os
 import os.path as osp
 import subprocess
 import sys
-from typing import Dict, List, Tuple
+from typing import Dict, List, NamedTuple, Sequence, Tuple
 
 import matplotlib
+import numpy as np
 
 from mum.analysis.logs import LogError, latest_scalars_file, read_scalars
 
@@ -28,17 +40,42 @@ REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 DEMO_CONFIGS = ('configs/supervised/demo_supervised.py',
                 'configs/unbiased_teacher/demo_unbiased_teacher.py', 'configs/mum/demo_mum.py')
-METRICS = ('bbox_mAP', 'bbox_mAP_50')
+ORACLE_NAME = 'oracle'
+ORACLE_OPTION = 'model.semi_train_cfg.pseudo_label_source=ground_truth'
+# name in the table -> key in the scalar log; evaluation metrics are read at the last evaluation,
+# pseudo-label statistics are averaged over every logged training interval
+FINAL_METRICS = {
+    'teacher AP50': 'teacher/coco/bbox_mAP_50',
+    'teacher AP': 'teacher/coco/bbox_mAP',
+    'student AP50': 'student/coco/bbox_mAP_50',
+}
+PSEUDO_LABEL_METRICS = {
+    'pseudo precision': 'unsup_pseudo_precision',
+    'pseudo recall': 'unsup_pseudo_recall',
+    'pseudo-boxes / img': 'unsup_pseudo_boxes_per_img',
+}
+PERCENT_METRICS = ('teacher AP50', 'teacher AP', 'student AP50', 'pseudo precision',
+                   'pseudo recall')
+
+
+class Run(NamedTuple):
+    """One method of the comparison: a config and the options that make it that method."""
+    name: str
+    config: str
+    options: Tuple[str, ...] = ()
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--configs', nargs='+', default=list(DEMO_CONFIGS),
                         help='configs to compare (default: the three demo configs)')
+    parser.add_argument('--no-oracle', action='store_true',
+                        help='leave out the oracle run (the last config on ground truth)')
     parser.add_argument('--out-dir', default='work_dirs/compare')
+    parser.add_argument('--seeds', type=int, nargs='+', default=[0],
+                        help='one run of every method per seed')
     parser.add_argument('--max-iters', type=int, help='the same iteration budget for all')
     parser.add_argument('--val-interval', type=int, help='the same evaluation interval for all')
-    parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--cfg-options', nargs='+', default=[],
                         help='extra key=value overrides given to every run')
     parser.add_argument('--skip-training', action='store_true',
@@ -46,94 +83,169 @@ def parse_args(argv=None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def run_name(config: str) -> str:
-    return osp.splitext(osp.basename(config))[0]
+def comparison_runs(configs: Sequence[str], oracle: bool) -> List[Run]:
+    """The runs of a comparison: each config, then the oracle (the last config on ground truth)."""
+    runs = [Run(osp.splitext(osp.basename(config))[0], config) for config in configs]
+    if oracle:
+        runs.append(Run(ORACLE_NAME, configs[-1], (ORACLE_OPTION, )))
+    return runs
 
 
-def train(config: str, work_dir: str, args: argparse.Namespace) -> None:
-    """Runs tools/train.py on ``config`` with the shared budget; raises on failure."""
-    options = [f'randomness.seed={args.seed}', *args.cfg_options]
+def run_dir(out_dir: str, run: Run, seed: int) -> str:
+    return osp.join(out_dir, run.name, f'seed{seed}')
+
+
+def train(run: Run, seed: int, work_dir: str, args: argparse.Namespace) -> None:
+    """Runs tools/train.py for one run and seed with the shared budget; raises on failure."""
+    options = [f'randomness.seed={seed}', *run.options, *args.cfg_options]
     if args.max_iters is not None:
         options.append(f'train_cfg.max_iters={args.max_iters}')
     if args.val_interval is not None:
         options += [f'train_cfg.val_interval={args.val_interval}',
                     f'default_hooks.checkpoint.interval={args.val_interval}']
-    command = [sys.executable, osp.join(REPO, 'tools', 'train.py'), config, '--work-dir',
+    command = [sys.executable, osp.join(REPO, 'tools', 'train.py'), run.config, '--work-dir',
                work_dir, '--cfg-options', *options]
     print('$', ' '.join(command), flush=True)
     if subprocess.run(command).returncode != 0:
-        raise SystemExit(f'Training {config} failed; its log is in {work_dir}.')
+        raise SystemExit(f'Training {run.name} (seed {seed}) failed; its log is in {work_dir}.')
 
 
-def evaluation_curves(work_dir: str) -> Dict[str, Tuple[List[int], List[float]]]:
-    """Teacher and student AP curves of a run: {'teacher/bbox_mAP_50': (iters, values), ...}."""
+def run_result(work_dir: str) -> dict:
+    """One finished run's numbers and curves.
+
+    Returns:
+        dict: ``iterations`` (of the last evaluation), each FINAL_METRICS name (last value, or
+        None), each PSEUDO_LABEL_METRICS name (mean over the logged intervals, or None when the
+        run made no pseudo-labels) and ``curves``: ``{log key: (iters, values)}`` of the teacher
+        AP50 and the pseudo-label precision and recall.
+    """
     scalars = read_scalars(latest_scalars_file(work_dir))
-    curves = {}
-    for member in ('teacher', 'student'):
-        for metric in METRICS:
-            key = f'{member}/coco/{metric}'
-            if key in scalars:
-                curves[f'{member}/{metric}'] = scalars[key]
-    if not curves:
-        raise LogError(f'{work_dir} has no teacher/student bbox metrics: did a validation run?')
-    return curves
+    ap50_key = FINAL_METRICS['teacher AP50']
+    if ap50_key not in scalars:
+        raise LogError(f'{work_dir} has no {ap50_key}: did a validation run?')
+    result = dict(iterations=scalars[ap50_key][0][-1])
+    for name, key in FINAL_METRICS.items():
+        result[name] = scalars[key][1][-1] if key in scalars else None
+    for name, key in PSEUDO_LABEL_METRICS.items():
+        result[name] = float(np.mean(scalars[key][1])) if key in scalars else None
+    curve_keys = (ap50_key, PSEUDO_LABEL_METRICS['pseudo precision'],
+                  PSEUDO_LABEL_METRICS['pseudo recall'])
+    result['curves'] = {key: scalars[key] for key in curve_keys if key in scalars}
+    return result
 
 
-def markdown_table(results: Dict[str, dict]) -> str:
-    """One row per run: last teacher/student AP and AP50 (in %), best teacher AP50."""
-    lines = ['| run | iterations | teacher AP | teacher AP50 | student AP | student AP50 | '
-             'best teacher AP50 |', '|---|---|---|---|---|---|---|']
-    for name, curves in results.items():
+def mean_std(values: Sequence[float], percent: bool) -> str:
+    """'mean ± std' (sample std over seeds; just the value for one seed), or 'n/a'."""
+    values = [v for v in values if v is not None]
+    if not values:
+        return 'n/a'
+    scale = 100.0 if percent else 1.0
+    mean = scale * float(np.mean(values))
+    if len(values) == 1:
+        return f'{mean:.1f}' if percent else f'{mean:.2f}'
+    std = scale * float(np.std(values, ddof=1))
+    return f'{mean:.1f} ± {std:.1f}' if percent else f'{mean:.2f} ± {std:.2f}'
 
-        def last(key):
-            return f'{100 * curves[key][1][-1]:.1f}' if key in curves else 'n/a'
 
-        iters = curves['teacher/bbox_mAP'][0][-1] if 'teacher/bbox_mAP' in curves else 'n/a'
-        best = (f"{100 * max(curves['teacher/bbox_mAP_50'][1]):.1f}"
-                if 'teacher/bbox_mAP_50' in curves else 'n/a')
-        lines.append(f'| {name} | {iters} | {last("teacher/bbox_mAP")} | '
-                     f'{last("teacher/bbox_mAP_50")} | {last("student/bbox_mAP")} | '
-                     f'{last("student/bbox_mAP_50")} | {best} |')
+def markdown_tables(results: Dict[str, Dict[int, dict]]) -> str:
+    """The summary table (mean ± std over seeds) and the per-seed table."""
+    names = [*FINAL_METRICS, *PSEUDO_LABEL_METRICS]
+    lines = ['| run | seeds | iterations | ' + ' | '.join(names) + ' |',
+             '|---|---|---|' + '---|' * len(names)]
+    for run_name, by_seed in results.items():
+        iterations = sorted({r['iterations'] for r in by_seed.values()})
+        cells = [mean_std([r[name] for r in by_seed.values()], name in PERCENT_METRICS)
+                 for name in names]
+        lines.append(f'| {run_name} | {len(by_seed)} | {"/".join(map(str, iterations))} | '
+                     + ' | '.join(cells) + ' |')
+    lines += ['', '| run | seed | ' + ' | '.join(names) + ' |', '|---|---|' + '---|' * len(names)]
+    for run_name, by_seed in results.items():
+        for seed, result in sorted(by_seed.items()):
+            cells = [mean_std([result[name]], name in PERCENT_METRICS) for name in names]
+            lines.append(f'| {run_name} | {seed} | ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines) + '\n'
 
 
-def plot(results: Dict[str, dict], out_path: str) -> None:
-    """Teacher AP50 and AP against iteration, one line per run."""
-    figure, axes = plt.subplots(1, 2, figsize=(11, 4))
-    for axis, metric in zip(axes, ('bbox_mAP_50', 'bbox_mAP')):
-        for name, curves in results.items():
-            key = f'teacher/{metric}'
-            if key in curves:
-                iters, values = curves[key]
-                axis.plot(iters, [100 * v for v in values], marker='o', label=name)
+def plot(results: Dict[str, Dict[int, dict]], out_path: str) -> None:
+    """Teacher AP50, pseudo-label precision and recall against iteration, mean over seeds."""
+    panels = (('teacher AP50 (%)', FINAL_METRICS['teacher AP50']),
+              ('pseudo-label precision (%)', PSEUDO_LABEL_METRICS['pseudo precision']),
+              ('pseudo-label recall (%)', PSEUDO_LABEL_METRICS['pseudo recall']))
+    figure, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 4))
+    for axis, (label, key) in zip(axes, panels):
+        for run_name, by_seed in results.items():
+            curves = [r['curves'][key] for r in by_seed.values() if key in r['curves']]
+            if not curves:
+                continue
+            length = min(len(iters) for iters, _ in curves)
+            iters = curves[0][0][:length]
+            values = 100 * np.array([vals[:length] for _, vals in curves])
+            mean = values.mean(axis=0)
+            line, = axis.plot(iters, mean, marker='o', markersize=3,
+                              label=f'{run_name} ({len(curves)} seeds)')
+            if len(curves) > 1:
+                std = values.std(axis=0, ddof=1)
+                axis.fill_between(iters, mean - std, mean + std, color=line.get_color(),
+                                  alpha=0.2)
         axis.set_xlabel('iteration')
-        axis.set_ylabel(f'teacher {metric} (%)')
+        axis.set_ylabel(label)
         axis.grid(alpha=0.3)
-        axis.legend()
+        axis.legend(fontsize=8)
     figure.tight_layout()
     figure.savefig(out_path, dpi=100)
     plt.close(figure)
 
 
+def summarise(runs: Sequence[Run], seeds: Sequence[int], out_dir: str,
+              require_all: bool) -> str:
+    """Reads the runs' logs and writes comparison.md, comparison.png and results.json.
+
+    Args:
+        runs: The comparison's runs.
+        seeds: Their seeds.
+        out_dir: The comparison's folder.
+        require_all: Raise on a run without a log (else leave it out: it has not run yet).
+
+    Returns:
+        str: The markdown tables.
+    """
+    results: Dict[str, Dict[int, dict]] = {}
+    for run in runs:
+        for seed in seeds:
+            try:
+                result = run_result(run_dir(out_dir, run, seed))
+            except LogError:
+                if require_all:
+                    raise
+                continue
+            results.setdefault(run.name, {})[seed] = result
+    table = markdown_tables(results)
+    with open(osp.join(out_dir, 'comparison.md'), 'w', encoding='utf-8') as table_file:
+        table_file.write(table)
+    plot(results, osp.join(out_dir, 'comparison.png'))
+    per_seed = {name: {seed: {k: v for k, v in r.items() if k != 'curves'}
+                       for seed, r in by_seed.items()}
+                for name, by_seed in results.items()}
+    with open(osp.join(out_dir, 'results.json'), 'w', encoding='utf-8') as json_file:
+        json.dump(per_seed, json_file, indent=1, sort_keys=True)
+    return table
+
+
 def main(argv=None) -> None:
     args = parse_args(argv)
     os.makedirs(args.out_dir, exist_ok=True)
-    results = {}
-    for config in args.configs:
-        work_dir = osp.join(args.out_dir, run_name(config))
-        if not args.skip_training:
-            train(config, work_dir, args)
-        try:
-            results[run_name(config)] = evaluation_curves(work_dir)
-        except LogError as error:
-            raise SystemExit(str(error))
-    table = markdown_table(results)
-    with open(osp.join(args.out_dir, 'comparison.md'), 'w') as f:
-        f.write(table)
-    plot(results, osp.join(args.out_dir, 'comparison.png'))
+    runs = comparison_runs(args.configs, oracle=not args.no_oracle)
+    if not args.skip_training:
+        for seed in args.seeds:
+            for run in runs:
+                train(run, seed, run_dir(args.out_dir, run, seed), args)
+                summarise(runs, args.seeds, args.out_dir, require_all=False)
+    try:
+        table = summarise(runs, args.seeds, args.out_dir, require_all=True)
+    except LogError as error:
+        raise SystemExit(str(error))
     print(table)
-    print(f'Wrote {osp.join(args.out_dir, "comparison.md")} and '
-          f'{osp.join(args.out_dir, "comparison.png")}')
+    print(f'Wrote comparison.md, comparison.png and results.json in {args.out_dir}')
 
 
 if __name__ == '__main__':

@@ -1,11 +1,13 @@
 # The embedded demo data (generated into data/demo/ on first use, see mum/datasets/demo_data.py):
-# 6 shape classes on ~256x192 images; labeled / unlabeled / val splits.
+# 8 shape classes (colour independent of class) on ~256x192 images; 16 labeled, 480 unlabeled
+# (whose file keeps its ground truth, for the pseudo-label diagnostics) and 120 val images.
 _base_ = './semi_coco.py'
 
 dataset_type = 'DemoShapesDataset'
 data_root = 'data/demo/'
-train_scales = [(320, short) for short in (160, 176, 192, 208, 224)]
-test_scale = (320, 192)
+# about 0.8 of the images' own size: a CPU budget (docs/demo.md)
+train_scales = [(256, short) for short in (144, 160, 176)]
+test_scale = (256, 160)
 
 weak_geometry = [
     dict(type='RandomChoiceResize', scales=train_scales, keep_ratio=True),
