@@ -1,5 +1,6 @@
 """Checks, before the first iteration, that the datasets, the model and MUM's settings agree."""
 import logging
+from typing import Any, Iterable, Tuple
 
 from mmdet.registry import HOOKS
 from mmengine.hooks import Hook
@@ -49,15 +50,10 @@ class SemiConfigCheckHook(Hook):
 
     @staticmethod
     def _check_mum(preprocessor, detector, runner: Runner) -> None:
-        for name, module in detector.named_modules():
-            strides = getattr(getattr(module, 'prior_generator', None), 'strides', None) or []
-            for stride in strides:
-                stride = stride[0] if isinstance(stride, (tuple, list)) else stride
-                if preprocessor.largest_stride % stride:
-                    raise ValueError(
-                        f'model.data_preprocessor.largest_stride={preprocessor.largest_stride} '
-                        f'is not a multiple of stride {stride} of {name}: set it to the largest '
-                        'stride of the neck outputs (e.g. 64 for FPN with P6, 128 for P7).')
+        check_tile_grid(preprocessor.largest_stride,
+                        [(name, stride) for name, module in detector.named_modules()
+                         for stride in getattr(getattr(module, 'prior_generator', None),
+                                               'strides', None) or []])
         num_per_source = getattr(runner.train_dataloader.sampler, 'num_per_source', None)
         if num_per_source and len(num_per_source) > 1:
             unlabeled = num_per_source[-1]
@@ -66,3 +62,23 @@ class SemiConfigCheckHook(Hook):
                           f'group_size={preprocessor.group_size}: the last '
                           f'{unlabeled % preprocessor.group_size} form a smaller group.',
                           logger='current', level=logging.WARNING)
+
+
+def check_tile_grid(largest_stride: int, strides: Iterable[Tuple[str, Any]]) -> None:
+    """Tile borders lie on a grid of ``largest_stride`` pixels: every stride must divide it.
+
+    Args:
+        largest_stride (int): MUM's ``largest_stride`` (one tile-grid unit, in pixels).
+        strides (Iterable[tuple[str, int | tuple]]): (where, stride) pairs; a stride may be a
+            (w, h) pair as prior generators give them.
+
+    Raises:
+        ValueError: Naming the first stride that does not divide ``largest_stride``.
+    """
+    for name, stride in strides:
+        stride = stride[0] if isinstance(stride, (tuple, list)) else stride
+        if largest_stride % stride:
+            raise ValueError(
+                f'model.data_preprocessor.largest_stride={largest_stride} is not a multiple of '
+                f'stride {stride} of {name}: set it to the largest stride of the neck outputs '
+                '(e.g. 64 for FPN with P6, 128 for P7).')
