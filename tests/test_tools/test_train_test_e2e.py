@@ -1,7 +1,6 @@
 """End to end through tools/train.py and tools/test.py, as a user runs them (subprocesses)."""
 import os.path as osp
 import pickle
-import shutil
 
 import pytest
 import torch
@@ -51,29 +50,6 @@ def test_train_evaluate_checkpoint_then_test_and_resume(demo_workspace):
     _assert_ok(result)
     log = result.stdout + result.stderr
     assert 'resumed epoch: 0, iter: 2' in log and 'Iter(train) [3/3]' in log
-
-
-class _Exploit:
-    """Unpickling this object would create a file: a stand-in for arbitrary code."""
-
-    def __init__(self, marker):
-        self.marker = marker
-
-    def __reduce__(self):
-        return (shutil.copyfile, (__file__, self.marker))
-
-
-@pytest.mark.slow
-def test_malicious_load_from_is_refused(demo_workspace, tmp_path):
-    marker = tmp_path / 'exploit_ran'
-    evil = tmp_path / 'evil.pth'
-    torch.save({'state_dict': {}, 'meta': _Exploit(str(marker))}, evil)
-    result = run_tool([TRAIN, _config('supervised/demo_supervised.py'), '--work-dir',
-                       str(tmp_path / 'wd'), '--cfg-options', *SHORT_RUN, f'load_from={evil}'],
-                      cwd=demo_workspace)
-    assert result.returncode != 0
-    assert 'Weights only load failed' in result.stderr
-    assert not marker.exists()
 
 
 @pytest.mark.slow
