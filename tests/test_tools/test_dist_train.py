@@ -1,4 +1,9 @@
-"""tools/dist_train.sh CONFIG 2 on the CPU: two processes over gloo, as users launch it."""
+"""tools/dist_train.sh CONFIG 2 on the CPU: two processes over gloo, as users launch it.
+
+The run goes past burn-in, so the teacher takes EMA steps from each rank's student, whose
+trainable BN statistics differ between the ranks (DDP does not sync buffers here): the teachers
+are identical on both ranks only because EMATeacherHook averages them over the ranks.
+"""
 import glob
 import os
 import os.path as osp
@@ -17,7 +22,7 @@ from mmengine.hooks import Hook
 
 @HOOKS.register_module()
 class RankDumpHook(Hook):
-    """Records this rank's MUM permutations and saves its teacher after training."""
+    """Records this rank's MUM permutations and saves its teacher and student after training."""
 
     def __init__(self, out_dir):
         self.out_dir = out_dir
@@ -35,8 +40,9 @@ class RankDumpHook(Hook):
         preprocessor.mix_batch = recording_mix_batch
 
     def after_train(self, runner):
-        torch.save(dict(teacher=runner.model.module.teacher.state_dict(), sources=self.sources),
-                   f'{self.out_dir}/rank{get_rank()}.pth')
+        model = runner.model.module
+        torch.save(dict(teacher=model.teacher.state_dict(), student=model.student.state_dict(),
+                        sources=self.sources), f'{self.out_dir}/rank{get_rank()}.pth')
 '''
 
 
@@ -47,25 +53,32 @@ def test_two_processes_share_one_teacher_and_draw_different_tiles(demo_workspace
     config.write_text(
         f"_base_ = '{osp.join(REPO, 'configs', 'mum', 'demo_mum.py')}'\n"
         "custom_imports = dict(imports=['mum', 'rank_dump_hook'], allow_failed_imports=False)\n"
-        "custom_hooks = [*_base_.custom_hooks, "
+        "custom_hooks = [_base_.custom_hooks[0], "  # the EMA hook; no gallery
         f"dict(type='RankDumpHook', out_dir='{tmp_path}')]\n")
     work_dir = tmp_path / 'work_dir'
     env = dict(os.environ, PYTHONPATH=f'{tmp_path}:{os.environ.get("PYTHONPATH", "")}',
                PORT='29517', PYTHONWARNINGS='ignore')
     result = subprocess.run(
         ['bash', osp.join(REPO, 'tools', 'dist_train.sh'), str(config), '2', '--work-dir',
-         str(work_dir), '--cfg-options', 'train_cfg.max_iters=3', 'train_cfg.val_interval=100',
-         'default_hooks.checkpoint.interval=3', 'train_dataloader.num_workers=0',
+         str(work_dir), '--cfg-options', 'train_cfg.max_iters=4', 'train_cfg.val_interval=100',
+         'default_hooks.checkpoint.interval=4', 'train_dataloader.num_workers=0',
          'train_dataloader.persistent_workers=False', 'default_hooks.logger.interval=1',
-         'custom_hooks.1.num_images=0'],
+         'model.semi_train_cfg.burn_in_iters=1'],  # then 3 EMA steps
         cwd=demo_workspace, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
     ranks = [torch.load(tmp_path / f'rank{r}.pth', weights_only=True) for r in (0, 1)]
     for key, value in ranks[0]['teacher'].items():
         assert torch.equal(value, ranks[1]['teacher'][key]), key
-    assert len(ranks[0]['sources']) == len(ranks[1]['sources']) == 3
+    # what the averaging removes: the students' BN statistics differ between the ranks ...
+    bn_stats = [k for k in ranks[0]['student'] if k.endswith(('running_mean', 'running_var'))]
+    assert bn_stats and any(not torch.equal(ranks[0]['student'][k], ranks[1]['student'][k])
+                            for k in bn_stats)
+    # ... and the teacher took EMA steps (it is no copy of the student)
+    assert not torch.equal(ranks[0]['teacher']['backbone.conv1.weight'],
+                           ranks[0]['student']['backbone.conv1.weight'])
+    assert len(ranks[0]['sources']) == len(ranks[1]['sources']) == 4
     assert any(not torch.equal(a, b) for a, b in zip(ranks[0]['sources'], ranks[1]['sources']))
     assert len(glob.glob(str(work_dir / '*' / '*.log'))) == 1  # logs written once
     checkpoints = sorted(osp.basename(p) for p in glob.glob(str(work_dir / '*.pth')))
-    assert checkpoints == ['best_teacher_coco_bbox_mAP_iter_3.pth', 'iter_3.pth']
+    assert checkpoints == ['best_teacher_coco_bbox_mAP_iter_4.pth', 'iter_4.pth']
