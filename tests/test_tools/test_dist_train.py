@@ -63,7 +63,9 @@ def test_two_processes_share_one_teacher_and_draw_different_tiles(demo_workspace
          str(work_dir), '--cfg-options', 'train_cfg.max_iters=4', 'train_cfg.val_interval=100',
          'default_hooks.checkpoint.interval=4', 'train_dataloader.num_workers=0',
          'train_dataloader.persistent_workers=False', 'default_hooks.logger.interval=1',
-         'model.semi_train_cfg.burn_in_iters=1'],  # then 3 EMA steps
+         'model.semi_train_cfg.burn_in_iters=1',  # then 3 EMA steps
+         # trainable BN: each rank's statistics come from its own images
+         'model.detector.backbone.norm_eval=False', 'model.detector.backbone.frozen_stages=-1'],
         cwd=demo_workspace, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
@@ -75,8 +77,9 @@ def test_two_processes_share_one_teacher_and_draw_different_tiles(demo_workspace
     assert bn_stats and any(not torch.equal(ranks[0]['student'][k], ranks[1]['student'][k])
                             for k in bn_stats)
     # ... and the teacher took EMA steps (it is no copy of the student)
-    assert not torch.equal(ranks[0]['teacher']['backbone.conv1.weight'],
-                           ranks[0]['student']['backbone.conv1.weight'])
+    teacher, student = ranks[0]['teacher'], ranks[0]['student']
+    assert any(not torch.equal(value, student[key]) for key, value in teacher.items()
+               if value.is_floating_point())
     assert len(ranks[0]['sources']) == len(ranks[1]['sources']) == 4
     assert any(not torch.equal(a, b) for a, b in zip(ranks[0]['sources'], ranks[1]['sources']))
     assert len(glob.glob(str(work_dir / '*' / '*.log'))) == 1  # logs written once

@@ -136,5 +136,6 @@ def test_stop_then_resume_is_bit_identical(straight, demo_workspace, tmp_path, s
         _assert_same(expected[key], resumed[key], key)
     # the EMA teacher differs from the student after burn-in: comparing it is not vacuous
     state = expected['state_dict']
-    assert not torch.equal(state['teacher.backbone.conv1.weight'],
-                           state['student.backbone.conv1.weight'])
+    assert any(not torch.equal(value, state['student.' + key[len('teacher.'):]])
+               for key, value in state.items()
+               if key.startswith('teacher.') and value.is_floating_point())
