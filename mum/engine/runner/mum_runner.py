@@ -102,8 +102,8 @@ def _check_shapes(model, checkpoint: dict, filename: str) -> None:
         if key in own and hasattr(value, 'shape') and tuple(value.shape) != tuple(own[key].shape):
             mismatched.append(f'{key} {tuple(value.shape)} vs {tuple(own[key].shape)}')
     if mismatched:
-        shown = ', '.join(mismatched[:6]) + (f' and {len(mismatched) - 6} more'
-                                            if len(mismatched) > 6 else '')
+        more = len(mismatched) - 6
+        shown = ', '.join(mismatched[:6]) + (f' and {more} more' if more > 0 else '')
         raise CheckpointFileError(
             f'Checkpoint {filename} does not fit the model of this config: {len(mismatched)} '
             f'parameter(s) differ in shape (checkpoint vs model): {shown}.')
