@@ -4,11 +4,17 @@ import os.path as osp
 import pytest
 import torch
 from mmdet.registry import MODELS
+from mmengine.registry import init_default_scope
 
 from mum.models.backbones.efficientnet_lite import (CLASSIFIER_PREFIXES, IMAGENET_WEIGHTS,
                                                     LEVEL_CHANNELS, imagenet_checkpoint_path)
 
 PRETRAINED = dict(type='Pretrained', checkpoint=IMAGENET_WEIGHTS)
+
+
+@pytest.fixture(autouse=True)
+def mmdet_scope():
+    init_default_scope('mmdet')  # another test may have left another registry scope current
 
 
 def _backbone(**kwargs):

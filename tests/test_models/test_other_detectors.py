@@ -1,7 +1,7 @@
 """MUM on other detectors (RetinaNet, FCOS, Cascade R-CNN) and inside mmdet's SoftTeacher.
 
 Each config's detector is shrunk (tests/tiny_detectors.py: every type, loss and stride kept) and
-trained two iterations on real tiny demo batches (6 classes, images of 128-150 px) with the
+trained two iterations on real tiny demo batches (8 classes, images of 128-150 px) with the
 config's own MUM settings (NG = NT = 4, largest_stride 128 for P3-P7: the mixed student batch is
 padded to 4 x 128 = 512 px a side). The config's necks, P6 / P7 from stride-2 convs included,
 are checked for exact unmixing at every level. Tiny tensors run single-threaded: on a loaded
@@ -21,6 +21,7 @@ from mmengine.optim import OptimWrapper
 from mmengine.runner import Runner
 from tiny_detectors import shrink_detector
 
+from mum.datasets.demo_data import DEMO_CLASSES
 from mum.engine.hooks import EMATeacherHook
 from mum.models.data_preprocessors import TILE_SOURCE_KEY
 from mum.models.necks import TileUnmixMixin, unmixing_if_mixed
@@ -37,7 +38,7 @@ UNSUP_TERMS = {
     CASCADE: {'unsup_loss_rpn_cls', 'unsup_s0.loss_cls', 'unsup_s1.loss_cls',
               'unsup_s2.loss_cls'},
 }
-NUM_CLASSES = 6  # the demo data's
+NUM_CLASSES = len(DEMO_CLASSES)  # the demo data's
 
 
 def _config(name: str) -> Config:

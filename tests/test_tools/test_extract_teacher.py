@@ -33,7 +33,7 @@ def test_extracted_teacher_loads_in_mmdet_inference_api(demo_workspace, tmp_path
     for model in (init_detector(cfg, str(out), device='cpu'),
                   # ... and with the config the tool wrote next to OUT
                   init_detector(str(out.with_suffix('.py')), str(out), device='cpu')):
-        assert torch.equal(model.backbone.conv1.weight, teacher['backbone.conv1.weight'])
+        assert torch.equal(model.backbone._conv_stem.weight, teacher['backbone._conv_stem.weight'])
         result = inference_detector(model, image)
         assert result.pred_instances.bboxes.shape[-1] == 4
         assert model.dataset_meta['classes'][0] == 'circle'
@@ -41,8 +41,8 @@ def test_extracted_teacher_loads_in_mmdet_inference_api(demo_workspace, tmp_path
 
     run_tool(TOOL, semi, tmp_path / 'student.pth', '--student', '--no-config')
     student = torch.load(tmp_path / 'student.pth', weights_only=True)['state_dict']
-    assert torch.equal(student['backbone.conv1.weight'],
-                       semi_state['student.backbone.conv1.weight'])
+    assert torch.equal(student['backbone._conv_stem.weight'],
+                       semi_state['student.backbone._conv_stem.weight'])
     assert not osp.exists(tmp_path / 'student.py')
 
     with pytest.raises(SystemExit) as error:  # not a teacher-student checkpoint

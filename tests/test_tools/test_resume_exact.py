@@ -71,14 +71,15 @@ def _config(folder, signum=None, iteration=None):
 
 
 def _scalars(work_dir):
-    """Per iteration, the logged values of the run(s) in ``work_dir`` (all timestamps)."""
+    """Per iteration, the logged values of the run(s) in ``work_dir`` (all timestamps); the
+    training and validation lines of one iteration are merged."""
     values = {}
     for root, _, files in os.walk(work_dir):
         if 'scalars.json' in files:
             with open(osp.join(root, 'scalars.json')) as log:
                 for line in log:
                     entry = json.loads(line)
-                    values[entry['step']] = entry
+                    values.setdefault(entry['step'], {}).update(entry)
     return values
 
 

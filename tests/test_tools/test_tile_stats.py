@@ -1,5 +1,6 @@
 """tools/analysis_tools/tile_stats.py: the NO statistic (mean tiles spanned per object)."""
 import csv
+import math
 
 import numpy as np
 import pytest
@@ -31,8 +32,10 @@ def test_tile_stats_writes_table_plot_and_suggestion(demo_workspace, tmp_path, c
     no_all = [float(r['NO_all']) for r in rows]
     assert no_all[0] == 1.0 and no_all[0] <= no_all[1] <= no_all[2]  # NT=2 borders are NT=4's
     assert float(rows[0]['objects_all']) > 0
-    for row in rows[1:]:  # bigger objects span more tiles
-        assert float(row['NO_small']) <= float(row['NO_medium']) <= float(row['NO_large'])
+    for row in rows[1:]:  # bigger objects span more tiles (sizes the tiny split holds)
+        by_size = [float(row[f'NO_{size}']) for size in ('small', 'medium', 'large')]
+        present = [value for value in by_size if not math.isnan(value)]
+        assert len(present) >= 2 and present == sorted(present)
     assert (out_dir / 'tile_stats.png').stat().st_size > 1000
     markdown = (out_dir / 'tile_stats.md').read_text()
     assert '| NT | small | medium | large | all |' in markdown

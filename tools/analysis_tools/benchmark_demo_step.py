@@ -14,6 +14,7 @@ student forward on the unlabeled batch, backward and SGD, EMA, the rest).
 import argparse
 import copy
 import json
+import logging
 import statistics
 import time
 from collections import defaultdict
@@ -23,7 +24,7 @@ from typing import Dict, Iterator, List
 import torch
 from mmdet.registry import MODELS
 from mmengine.config import Config, DictAction
-from mmengine.logging import MessageHub
+from mmengine.logging import MessageHub, MMLogger
 from mmengine.optim import build_optim_wrapper
 from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
@@ -115,6 +116,7 @@ def train_step(model, optim_wrapper, batch: dict, iteration: int, device: str,
 def main() -> None:
     args = parse_args()
     init_default_scope('mmdet')
+    MMLogger.get_current_instance().setLevel(logging.WARNING)  # no per-parameter init report
     torch.manual_seed(0)
     ut_model, ut_optim, cfg = build(UT_CONFIG, args)
     mum_model, mum_optim, _ = build(MUM_CONFIG, args)

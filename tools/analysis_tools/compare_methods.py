@@ -172,6 +172,7 @@ def plot(results: Dict[str, Dict[int, dict]], out_path: str) -> None:
               ('pseudo-label precision (%)', PSEUDO_LABEL_METRICS['pseudo precision']),
               ('pseudo-label recall (%)', PSEUDO_LABEL_METRICS['pseudo recall']))
     figure, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 4))
+    colours = {run_name: f'C{index}' for index, run_name in enumerate(results)}
     for axis, (label, key) in zip(axes, panels):
         for run_name, by_seed in results.items():
             curves = [r['curves'][key] for r in by_seed.values() if key in r['curves']]
@@ -181,11 +182,11 @@ def plot(results: Dict[str, Dict[int, dict]], out_path: str) -> None:
             iters = curves[0][0][:length]
             values = 100 * np.array([vals[:length] for _, vals in curves])
             mean = values.mean(axis=0)
-            line, = axis.plot(iters, mean, marker='o', markersize=3,
-                              label=f'{run_name} ({len(curves)} seeds)')
+            axis.plot(iters, mean, marker='o', markersize=3, color=colours[run_name],
+                      label=f'{run_name} ({len(curves)} seeds)')
             if len(curves) > 1:
                 std = values.std(axis=0, ddof=1)
-                axis.fill_between(iters, mean - std, mean + std, color=line.get_color(),
+                axis.fill_between(iters, mean - std, mean + std, color=colours[run_name],
                                   alpha=0.2)
         axis.set_xlabel('iteration')
         axis.set_ylabel(label)

@@ -25,16 +25,16 @@ class PseudoLabelGalleryHook(Hook):
 
     Args:
         interval (int): Iterations between two galleries. Defaults to 100.
-        num_images (int): Unlabeled images drawn (rows). Defaults to 4.
+        num_images (int): Unlabeled images drawn (rows); 0 draws nothing. Defaults to 4.
         out_dir (str): Folder under the work dir. Defaults to 'pseudo_labels'.
     """
     priority = 'LOW'
 
     def __init__(self, interval: int = 100, num_images: int = 4,
                  out_dir: str = 'pseudo_labels') -> None:
-        if interval < 1 or num_images < 1:
-            raise ValueError('PseudoLabelGalleryHook: interval and num_images must be >= 1, got '
-                             f'{interval} and {num_images}.')
+        if interval < 1 or num_images < 0:
+            raise ValueError('PseudoLabelGalleryHook: interval must be >= 1 and num_images >= 0, '
+                             f'got {interval} and {num_images}.')
         self.interval = interval
         self.num_images = num_images
         self.out_dir = out_dir
@@ -47,7 +47,8 @@ class PseudoLabelGalleryHook(Hook):
 
     def before_train_iter(self, runner: Runner, batch_idx: int, data_batch=None) -> None:
         """Asks the model to keep this step's unlabeled batch when a gallery is due."""
-        if runner.rank == 0 and self.every_n_train_iters(runner, self.interval):
+        if runner.rank == 0 and self.num_images and self.every_n_train_iters(runner,
+                                                                             self.interval):
             _unwrap(runner.model).record_unsup_batch = True
 
     def after_train_iter(self, runner: Runner, batch_idx: int, data_batch=None,
