@@ -100,3 +100,44 @@ def read_scalars(path: str) -> Dict[str, Tuple[List[int], List[float]]]:
                 steps.append(int(step))
                 values.append(float(value))
     return curves
+
+
+def run_scalars_files(work_dir: str) -> List[str]:
+    """Every ``<timestamp>/vis_data/scalars.json`` of ``work_dir``, oldest first.
+
+    A run that was stopped and resumed (``--resume``) leaves one folder per start.
+
+    Raises:
+        LogError: If there is none.
+    """
+    if not osp.isdir(work_dir):
+        raise LogError(f'Work dir {work_dir} does not exist.')
+    files = [path for path in glob.glob(osp.join(work_dir, '*', 'vis_data', SCALARS_NAME))
+             if _TIMESTAMP.match(osp.basename(osp.dirname(osp.dirname(path))))]
+    if not files:
+        raise LogError(f'Work dir {work_dir} has no <timestamp>/vis_data/{SCALARS_NAME} '
+                       '(was it written by mmengine with LocalVisBackend?).')
+    return sorted(files, key=lambda path: osp.basename(osp.dirname(osp.dirname(path))))
+
+
+def read_run_scalars(work_dir: str) -> Dict[str, Tuple[List[int], List[float]]]:
+    """The curves of one training run over all its starts (see :func:`read_scalars`).
+
+    Each start after the first resumed from a checkpoint, so from the first step it logs on, its
+    values replace what an earlier start logged at the same or later steps (that part was
+    trained again).
+    """
+    merged: Dict[str, Tuple[List[int], List[float]]] = {}
+    for path in run_scalars_files(work_dir):
+        curves = read_scalars(path)
+        if not curves:
+            continue
+        first_step = min(steps[0] for steps, _ in curves.values())
+        for key, (steps, values) in list(merged.items()):
+            kept = [index for index, step in enumerate(steps) if step < first_step]
+            merged[key] = ([steps[i] for i in kept], [values[i] for i in kept])
+        for key, (steps, values) in curves.items():
+            merged.setdefault(key, ([], []))
+            merged[key][0].extend(steps)
+            merged[key][1].extend(values)
+    return {key: curve for key, curve in merged.items() if curve[0]}

@@ -18,7 +18,10 @@ unlabeled images' ground truth (the ceiling for the teacher). After every run th
   pseudo-label precision and recall against iteration;
 - OUT_DIR/results.json: the per-seed numbers.
 
---skip-training only re-reads the work dirs already in OUT_DIR.
+Run again with the same OUT_DIR, it keeps every run that finished (the one that wrote
+OUT_DIR/<run>/seed<k>/compare_methods.finished; delete that folder to train it again) and
+resumes a stopped one from its last checkpoint, so a comparison longer than one sitting can be
+spread over several. --skip-training only re-reads the work dirs already in OUT_DIR.
 """
 import argparse
 import json
@@ -31,7 +34,7 @@ from typing import Dict, List, NamedTuple, Sequence, Tuple
 import matplotlib
 import numpy as np
 
-from mum.analysis.logs import LogError, latest_scalars_file, read_scalars
+from mum.analysis.logs import LogError, read_run_scalars
 
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
@@ -40,6 +43,8 @@ REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 DEMO_CONFIGS = ('configs/supervised/demo_supervised.py',
                 'configs/unbiased_teacher/demo_unbiased_teacher.py', 'configs/mum/demo_mum.py')
+# written into a run's work dir when its training ended normally
+FINISHED_MARK = 'compare_methods.finished'
 ORACLE_NAME = 'oracle'
 ORACLE_OPTION = 'model.semi_train_cfg.pseudo_label_source=ground_truth'
 # name in the table -> key in the scalar log; evaluation metrics are read at the last evaluation,
@@ -103,11 +108,18 @@ def train(run: Run, seed: int, work_dir: str, args: argparse.Namespace) -> None:
     if args.val_interval is not None:
         options += [f'train_cfg.val_interval={args.val_interval}',
                     f'default_hooks.checkpoint.interval={args.val_interval}']
+    if osp.isfile(osp.join(work_dir, FINISHED_MARK)):
+        print(f'{run.name} (seed {seed}) finished earlier in {work_dir}: kept.', flush=True)
+        return
+    # --resume: a run stopped earlier (session end, pre-emption) continues from its last
+    # checkpoint; where there is none it starts at iteration 0
     command = [sys.executable, osp.join(REPO, 'tools', 'train.py'), run.config, '--work-dir',
-               work_dir, '--cfg-options', *options]
+               work_dir, '--resume', '--cfg-options', *options]
     print('$', ' '.join(command), flush=True)
     if subprocess.run(command).returncode != 0:
         raise SystemExit(f'Training {run.name} (seed {seed}) failed; its log is in {work_dir}.')
+    with open(osp.join(work_dir, FINISHED_MARK), 'w') as mark:
+        mark.write(' '.join(command) + '\n')
 
 
 def run_result(work_dir: str) -> dict:
@@ -119,7 +131,7 @@ def run_result(work_dir: str) -> dict:
         run made no pseudo-labels) and ``curves``: ``{log key: (iters, values)}`` of the teacher
         AP50 and the pseudo-label precision and recall.
     """
-    scalars = read_scalars(latest_scalars_file(work_dir))
+    scalars = read_run_scalars(work_dir)
     ap50_key = FINAL_METRICS['teacher AP50']
     if ap50_key not in scalars:
         raise LogError(f'{work_dir} has no {ap50_key}: did a validation run?')
