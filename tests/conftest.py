@@ -3,6 +3,7 @@ import logging
 import os
 import os.path as osp
 import runpy
+import signal
 import subprocess
 import sys
 
@@ -42,6 +43,16 @@ def demo_workspace(tmp_path_factory) -> str:
     workspace = tmp_path_factory.mktemp('workspace')
     generate_demo_dataset(osp.join(workspace, 'data', 'demo'), **TINY_DEMO)
     return str(workspace)
+
+
+@pytest.fixture(scope='session')
+def sigterm_run(demo_workspace, tmp_path_factory):
+    """A short MUM run past burn-in (tests/stop_resume.py) stopped by SIGTERM during iteration
+    3, then resumed (a ``stop_resume.StoppedRun``): trained once for test_resume_exact (which
+    compares it with an uninterrupted run) and test_failure_paths (its messages)."""
+    import stop_resume
+    return stop_resume.stop_then_resume(demo_workspace, tmp_path_factory.mktemp('sigterm'),
+                                        signal.SIGTERM)
 
 
 class _MessageList(logging.Handler):

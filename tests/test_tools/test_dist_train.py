@@ -60,10 +60,10 @@ def test_two_processes_share_one_teacher_and_draw_different_tiles(demo_workspace
                PORT='29517', PYTHONWARNINGS='ignore')
     result = subprocess.run(
         ['bash', osp.join(REPO, 'tools', 'dist_train.sh'), str(config), '2', '--work-dir',
-         str(work_dir), '--cfg-options', 'train_cfg.max_iters=4', 'train_cfg.val_interval=100',
-         'default_hooks.checkpoint.interval=4', 'train_dataloader.num_workers=0',
+         str(work_dir), '--cfg-options', 'train_cfg.max_iters=3', 'train_cfg.val_interval=100',
+         'default_hooks.checkpoint.interval=3', 'train_dataloader.num_workers=0',
          'train_dataloader.persistent_workers=False', 'default_hooks.logger.interval=1',
-         'model.semi_train_cfg.burn_in_iters=1',  # then 3 EMA steps
+         'model.semi_train_cfg.burn_in_iters=1',  # then 2 EMA steps
          # trainable BN: each rank's statistics come from its own images
          'model.detector.backbone.norm_eval=False', 'model.detector.backbone.frozen_stages=-1'],
         cwd=demo_workspace, env=env, capture_output=True, text=True, timeout=600)
@@ -80,8 +80,8 @@ def test_two_processes_share_one_teacher_and_draw_different_tiles(demo_workspace
     teacher, student = ranks[0]['teacher'], ranks[0]['student']
     assert any(not torch.equal(value, student[key]) for key, value in teacher.items()
                if value.is_floating_point())
-    assert len(ranks[0]['sources']) == len(ranks[1]['sources']) == 4
+    assert len(ranks[0]['sources']) == len(ranks[1]['sources']) == 3
     assert any(not torch.equal(a, b) for a, b in zip(ranks[0]['sources'], ranks[1]['sources']))
     assert len(glob.glob(str(work_dir / '*' / '*.log'))) == 1  # logs written once
     checkpoints = sorted(osp.basename(p) for p in glob.glob(str(work_dir / '*.pth')))
-    assert checkpoints == ['best_teacher_coco_bbox_mAP_iter_4.pth', 'iter_4.pth']
+    assert checkpoints == ['best_teacher_coco_bbox_mAP_iter_3.pth', 'iter_3.pth']

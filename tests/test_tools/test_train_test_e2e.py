@@ -12,6 +12,10 @@ SHORT_RUN = ['train_cfg.max_iters=2', 'train_cfg.val_interval=2', 'default_hooks
              'default_hooks.checkpoint.interval=2', 'train_dataloader.num_workers=0',
              'train_dataloader.persistent_workers=False', 'val_dataloader.num_workers=0',
              'val_dataloader.persistent_workers=False']
+# where nothing is asserted about them: no validation (not even after the last iteration), no
+# pseudo-label or prediction gallery
+NO_EXTRAS = ['train_cfg.val_begin=100', 'custom_hooks.1.num_images=0',
+             'custom_hooks.2.num_images=0']
 
 
 def _config(name):
@@ -33,6 +37,7 @@ def test_train_evaluate_checkpoint_then_test_and_resume(demo_workspace):
     assert log.count('Evaluating bbox...') == 2  # CocoMetric on the teacher, then the student
     checkpoint = osp.join(work_dir, 'iter_2.pth')
     assert osp.isfile(checkpoint)
+    assert osp.isfile(osp.join(work_dir, 'teacher_predictions.png'))  # PredictionGalleryHook
     # the runner's own checkpoint loads under torch's safe default (weights_only=True)
     state = torch.load(checkpoint, map_location='cpu', weights_only=True)
     assert state['meta']['iter'] == 2 and 'message_hub' in state
@@ -46,7 +51,8 @@ def test_train_evaluate_checkpoint_then_test_and_resume(demo_workspace):
         assert len(pickle.load(f)) == 4  # the tiny val split
 
     result = run_tool([TRAIN, _config('mum/demo_mum.py'), '--work-dir', work_dir, '--resume',
-                       '--cfg-options', *SHORT_RUN, 'train_cfg.max_iters=3'], cwd=demo_workspace)
+                       '--cfg-options', *SHORT_RUN, 'train_cfg.max_iters=3', *NO_EXTRAS],
+                      cwd=demo_workspace)
     _assert_ok(result)
     log = result.stdout + result.stderr
     assert 'resumed epoch: 0, iter: 2' in log and 'Iter(train) [3/3]' in log
@@ -58,8 +64,8 @@ def test_train_evaluate_checkpoint_then_test_and_resume(demo_workspace):
 def test_other_demo_configs_train_two_iterations(config, demo_workspace):
     work_dir = osp.join(demo_workspace, 'work_dirs', osp.basename(config))
     result = run_tool([TRAIN, _config(config), '--work-dir', work_dir, '--cfg-options',
-                       *SHORT_RUN, 'train_cfg.val_interval=100', 'custom_hooks.1.num_images=0',
-                       'model.semi_train_cfg.burn_in_iters=1'], cwd=demo_workspace)
+                       *SHORT_RUN, *NO_EXTRAS, 'model.semi_train_cfg.burn_in_iters=1'],
+                      cwd=demo_workspace)
     _assert_ok(result)
     log = result.stdout + result.stderr
     assert 'Iter(train) [2/2]' in log
