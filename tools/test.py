@@ -7,11 +7,10 @@ import argparse
 import os
 import os.path as osp
 
-import mmengine.config.config as mmengine_config
 from mmengine.config import Config, DictAction
 
 from mum.engine.runner import CheckpointFileError, MUMRunner, prepare_cpu_distributed
-from mum.utils import check_component_keys
+from mum.utils import check_component_keys, format_config_once
 
 
 def parse_args() -> argparse.Namespace:
@@ -70,29 +69,6 @@ def build_config(args: argparse.Namespace) -> Config:
 
 def _as_list(value) -> list:
     return list(value) if isinstance(value, (list, tuple)) else [value]
-
-
-def format_config_once() -> None:
-    """Makes mmengine format each config text with yapf once per process.
-
-    ``Config.pretty_text`` runs yapf over the whole config each time the runner logs it, dumps
-    it, hands it to each visualisation backend and writes it into a checkpoint: 8 times in a
-    short run, the same text each time, and seconds each on a small CPU. The formatted text is
-    kept per input (yapf is a pure function of it), so logs, dumps and checkpoints are unchanged.
-    """
-    format_code = mmengine_config.FormatCode
-    if getattr(format_code, 'formats_once', False):
-        return
-    formatted = {}
-
-    def format_code_once(unformatted_source, *args, **kwargs):
-        key = (unformatted_source, repr(args), repr(sorted(kwargs.items())))
-        if key not in formatted:
-            formatted[key] = format_code(unformatted_source, *args, **kwargs)
-        return formatted[key]
-
-    format_code_once.formats_once = True
-    mmengine_config.FormatCode = format_code_once
 
 
 def main() -> None:

@@ -9,7 +9,6 @@ import os.path as osp
 import signal
 import sys
 
-import mmengine.config.config as mmengine_config
 from mmengine.config import Config, DictAction
 from mmengine.device import get_device
 from mmengine.registry import RUNNERS
@@ -18,7 +17,7 @@ from mum.datasets.checked_coco_dataset import UnreadableImageError
 from mum.engine.hooks.safe_checkpoint_hook import CheckpointSaveError, last_complete_checkpoint
 from mum.engine.hooks.stop_signal_hook import TrainingInterrupted
 from mum.engine.runner import CheckpointFileError, MUMRunner, prepare_cpu_distributed
-from mum.utils import check_component_keys
+from mum.utils import check_component_keys, format_config_once
 
 # the devices on which mmengine's AmpOptimWrapper (--amp) runs
 AMP_DEVICES = ('cuda', 'npu', 'mlu', 'musa')
@@ -81,29 +80,6 @@ def build_config(args: argparse.Namespace) -> Config:
         cfg.load_from = args.resume
     prepare_cpu_distributed(cfg, args.launcher)
     return cfg
-
-
-def format_config_once() -> None:
-    """Makes mmengine format each config text with yapf once per process.
-
-    ``Config.pretty_text`` runs yapf over the whole config each time the runner logs it, dumps
-    it, hands it to each visualisation backend and writes it into a checkpoint: 8 times in a
-    short run, the same text each time, and seconds each on a small CPU. The formatted text is
-    kept per input (yapf is a pure function of it), so logs, dumps and checkpoints are unchanged.
-    """
-    format_code = mmengine_config.FormatCode
-    if getattr(format_code, 'formats_once', False):
-        return
-    formatted = {}
-
-    def format_code_once(unformatted_source, *args, **kwargs):
-        key = (unformatted_source, repr(args), repr(sorted(kwargs.items())))
-        if key not in formatted:
-            formatted[key] = format_code(unformatted_source, *args, **kwargs)
-        return formatted[key]
-
-    format_code_once.formats_once = True
-    mmengine_config.FormatCode = format_code_once
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""tools/train.py and tools/test.py have mmengine format each config text with yapf once."""
+"""format_config_once (mum.utils, installed by tools/train.py and test.py): yapf once per text."""
 import os.path as osp
 import runpy
 
