@@ -80,3 +80,36 @@ def test_missing_run_is_one_sentence(tmp_path):
     message = exit_in_process(TOOL, '--out-dir', tmp_path, '--skip-training', '--configs',
                               'configs/mum/demo_mum.py')
     assert 'demo_mum/seed0 does not exist' in message
+
+
+def _write_start(run_dir, records):
+    (run_dir / 'vis_data').mkdir(parents=True)
+    (run_dir / 'vis_data' / 'scalars.json').write_text(
+        '\n'.join(json.dumps(record) for record in records) + '\n')
+
+
+def test_a_resumed_run_reads_as_one_curve_with_the_retrained_part_replaced(tmp_path):
+    from mum.analysis.logs import read_run_scalars
+
+    # first start: logged 100, 200 (evaluated there) and 300, then stopped; resumed from 200
+    _write_start(tmp_path / '20260101_000000', [
+        dict(loss=3.0, iter=100, step=100), dict(loss=2.0, iter=200, step=200),
+        {'teacher/coco/bbox_mAP_50': 0.2, 'step': 0}, dict(loss=1.9, iter=300, step=300)])
+    _write_start(tmp_path / '20260101_010000', [
+        dict(loss=1.5, iter=300, step=300), dict(loss=1.0, iter=400, step=400),
+        {'teacher/coco/bbox_mAP_50': 0.4, 'step': 0}])
+    curves = read_run_scalars(str(tmp_path))
+    assert curves['loss'] == ([100, 200, 300, 400], [3.0, 2.0, 1.5, 1.0])
+    assert curves['teacher/coco/bbox_mAP_50'] == ([200, 400], [0.2, 0.4])
+
+
+def test_runs_that_finished_are_kept_and_not_trained_again(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no configs/ or data/demo/ here: a training run would fail
+    for name, ap50 in (('demo_supervised', 0.5), ('demo_mum', 0.7)):
+        _write_log(tmp_path / name / 'seed0', [ap50 - 0.1, ap50])
+        (tmp_path / name / 'seed0' / 'compare_methods.finished').write_text('done\n')
+    run_in_process('analysis_tools/compare_methods.py', '--out-dir', tmp_path, '--no-oracle',
+                   '--seeds', 0, '--configs', 'configs/supervised/demo_supervised.py',
+                   'configs/mum/demo_mum.py')
+    assert 'demo_mum (seed 0) finished earlier' in capsys.readouterr().out
+    assert '| demo_mum | 0 | 70.0 |' in (tmp_path / 'comparison.md').read_text()
