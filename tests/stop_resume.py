@@ -1,8 +1,8 @@
 """Short MUM runs of the demo config through tools/train.py, stopped by a signal and resumed.
 
-Shared by tests/test_tools/test_resume_exact.py and test_failure_paths.py through the session
-fixtures ``straight_run`` and ``sigterm_run`` of tests/conftest.py, so that each run is trained
-once per test session.
+Shared by tests/test_tools/test_resume_exact.py and test_failure_paths.py through the fixtures
+``straight_run`` (test_resume_exact.py) and ``sigterm_run`` (tests/conftest.py), so that each run
+is trained once per test session.
 
 The runs are the smallest that have the teacher act on both sides of a stop: burn-in is
 iteration 1, so iterations 2 to 4 take EMA steps, make pseudo-labels (a low tau gives the young

@@ -102,15 +102,15 @@ def run_dir(out_dir: str, run: Run, seed: int) -> str:
 
 def train(run: Run, seed: int, work_dir: str, args: argparse.Namespace) -> None:
     """Runs tools/train.py for one run and seed with the shared budget; raises on failure."""
+    if osp.isfile(osp.join(work_dir, FINISHED_MARK)):
+        print(f'{run.name} (seed {seed}) finished earlier in {work_dir}: kept.', flush=True)
+        return
     options = [f'randomness.seed={seed}', *run.options, *args.cfg_options]
     if args.max_iters is not None:
         options.append(f'train_cfg.max_iters={args.max_iters}')
     if args.val_interval is not None:
         options += [f'train_cfg.val_interval={args.val_interval}',
                     f'default_hooks.checkpoint.interval={args.val_interval}']
-    if osp.isfile(osp.join(work_dir, FINISHED_MARK)):
-        print(f'{run.name} (seed {seed}) finished earlier in {work_dir}: kept.', flush=True)
-        return
     # --resume: a run stopped earlier (session end, pre-emption) continues from its last
     # checkpoint; where there is none it starts at iteration 0
     command = [sys.executable, osp.join(REPO, 'tools', 'train.py'), run.config, '--work-dir',
