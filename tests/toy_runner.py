@@ -40,7 +40,7 @@ class RisingScore(BaseMetric):
 
 
 def toy_runner(work_dir, runner_type=Runner, model=None, max_iters=3, validate=False,
-               **kwargs):
+               train_cfg=None, num_samples=8, **kwargs):
     """An iteration-based runner of ``model`` (default :class:`OneWeight`) in ``work_dir``.
 
     Args:
@@ -49,21 +49,24 @@ def toy_runner(work_dir, runner_type=Runner, model=None, max_iters=3, validate=F
         model (BaseModel, optional): The model.
         max_iters (int): Training length. Defaults to 3.
         validate (bool): Validate with :class:`RisingScore` after every iteration.
+        train_cfg (dict, optional): Keys that replace those of the iteration-based train loop.
+        num_samples (int): Dataset length. mmengine's iteration-based loop sleeps 2 s each time
+            the dataset is exhausted, so long runs need about ``max_iters`` samples.
         **kwargs: Further Runner arguments (hooks, resume, load_from, ...); by default a
             checkpoint is written after every iteration.
     """
-    loader = dict(dataset=[dict(inputs=torch.ones(1))] * 8, batch_size=1,
+    loader = dict(dataset=[dict(inputs=torch.ones(1))] * num_samples, batch_size=1,
                   sampler=dict(type='DefaultSampler', shuffle=False),
                   collate_fn=dict(type='pseudo_collate'))
     # as in configs/_base_/default_runtime.py: checkpoints load with weights_only=True
     kwargs['custom_hooks'] = [WeightsOnlyCheckpointHook(), *kwargs.get('custom_hooks', [])]
     kwargs.setdefault('default_hooks',
                       dict(checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=1)))
+    loop = {**dict(by_epoch=False, max_iters=max_iters, val_interval=1), **(train_cfg or {})}
     if validate:
         kwargs.update(val_dataloader=loader, val_cfg=dict(),
                       val_evaluator=Evaluator(RisingScore()))
     return runner_type(
         model=model or OneWeight(), work_dir=str(work_dir), train_dataloader=loader,
-        optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.1)),
-        train_cfg=dict(by_epoch=False, max_iters=max_iters, val_interval=1),
+        optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.1)), train_cfg=loop,
         experiment_name=f'toy_{uuid.uuid4().hex}', **kwargs)  # a fresh MessageHub per runner

@@ -109,7 +109,9 @@ def train(run: Run, seed: int, work_dir: str, args: argparse.Namespace) -> None:
     if args.max_iters is not None:
         options.append(f'train_cfg.max_iters={args.max_iters}')
     if args.val_interval is not None:
+        # a regular interval throughout: a config's dynamic_intervals would override it
         options += [f'train_cfg.val_interval={args.val_interval}',
+                    'train_cfg.dynamic_intervals=None',
                     f'default_hooks.checkpoint.interval={args.val_interval}']
     # --resume: a run stopped earlier (session end, pre-emption) continues from its last
     # checkpoint; where there is none it starts at iteration 0

@@ -39,7 +39,7 @@ custom_hooks = [
 max_iters = 180000
 val_interval = 5000
 train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters, val_interval=val_interval)
-val_cfg = dict(type='TeacherStudentValLoop')
+val_cfg = dict(type='CopyAwareTeacherStudentValLoop')  # teacher and student, once if equal
 test_cfg = dict(type='TestLoop')
 
 optim_wrapper = dict(
