@@ -1,8 +1,12 @@
 """The demo configs evaluate at the end of burn-in and at the last iteration only (the main
-job's time budget), and compare_methods' --val-interval restores a regular interval."""
+job's time budget), and compare_methods.py --val-interval gives a regular interval instead."""
+import argparse
+import importlib.util
 import os.path as osp
+from subprocess import CompletedProcess
+from types import SimpleNamespace
 
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 from mmengine.hooks import Hook
 from toy_runner import toy_runner
 
@@ -39,9 +43,28 @@ def test_the_demo_evaluates_at_the_end_of_burn_in_and_at_the_end(tmp_path):
     assert _validation_iterations(tmp_path, loop) == [100, 300]
 
 
-def test_a_regular_interval_replaces_the_demo_schedule(tmp_path):
-    # what compare_methods.py --val-interval 100 sets
+def test_compare_methods_val_interval_replaces_the_demo_schedule(tmp_path, monkeypatch):
+    spec = importlib.util.spec_from_file_location(
+        'compare_methods', osp.join(REPO, 'tools', 'analysis_tools', 'compare_methods.py'))
+    compare_methods = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(compare_methods)
+    commands = []
+
+    def record(command):
+        commands.append(command)
+        return CompletedProcess(command, 0)
+
+    monkeypatch.setattr(compare_methods, 'subprocess', SimpleNamespace(run=record))
+    args = compare_methods.parse_args(['--val-interval', '100', '--configs', DEMO_CONFIGS[-1]])
+    run = compare_methods.comparison_runs(args.configs, oracle=False)[0]
+    (tmp_path / 'run').mkdir()
+    compare_methods.train(run, 0, str(tmp_path / 'run'), args)
+    (command, ) = commands
+    # the options as tools/train.py reads them
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    options = parser.parse_args(command[command.index('--cfg-options'):]).cfg_options
     cfg = Config.fromfile(osp.join(REPO, 'configs', DEMO_CONFIGS[-1]))
-    cfg.merge_from_dict({'train_cfg.val_interval': 100, 'train_cfg.dynamic_intervals': None})
+    cfg.merge_from_dict(options)
     loop = {key: cfg.train_cfg[key] for key in ('max_iters', 'val_interval', 'dynamic_intervals')}
     assert _validation_iterations(tmp_path, loop) == [100, 200, 300]
