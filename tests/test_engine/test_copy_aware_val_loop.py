@@ -39,6 +39,16 @@ class PredictedWeight(BaseMetric):
         return dict(weight=sum(results) / len(results))
 
 
+class MetricsRecorder(Hook):
+    """Keeps the metrics the loop hands to ``after_val_epoch``."""
+
+    def __init__(self):
+        self.metrics = {}
+
+    def after_val_epoch(self, runner, metrics=None):
+        self.metrics.update(metrics)
+
+
 def _validate(tmp_path, student_weight: float):
     model, metric = TeacherStudent(student_weight), PredictedWeight()
     loader = dict(dataset=[dict(inputs=torch.ones(1))] * NUM_VAL_IMAGES, batch_size=2,
@@ -52,16 +62,6 @@ def _validate(tmp_path, student_weight: float):
     runner.val()
     assert model.semi_test_cfg['predict_on'] == 'teacher'  # restored
     return recorder.metrics, metric.images_seen
-
-
-class MetricsRecorder(Hook):
-    """Keeps the metrics the loop hands to ``after_val_epoch``."""
-
-    def __init__(self):
-        self.metrics = {}
-
-    def after_val_epoch(self, runner, metrics=None):
-        self.metrics.update(metrics)
 
 
 def test_an_exact_copy_is_evaluated_once_and_reported_for_both(tmp_path):
