@@ -21,41 +21,6 @@ class LogError(ValueError):
     """A missing or malformed scalar log; the message is one sentence naming the file."""
 
 
-def latest_scalars_file(work_dir: str) -> str:
-    """The scalars.json of the most recent run in ``work_dir``.
-
-    Runs are the ``<YYYYMMDD_HHMMSS>/vis_data/scalars.json`` folders mmengine creates; the
-    latest timestamp wins (a resumed run starts a new folder). ``work_dir`` may also be a run
-    folder, its ``vis_data`` folder, or the scalars.json file itself.
-
-    Args:
-        work_dir (str): A training work dir.
-
-    Returns:
-        str: Path of the scalars.json.
-
-    Raises:
-        LogError: If there is none.
-    """
-    if osp.isfile(work_dir):
-        return work_dir
-    if not osp.isdir(work_dir):
-        raise LogError(f'Work dir {work_dir} does not exist.')
-    for direct in (osp.join(work_dir, SCALARS_NAME), osp.join(work_dir, 'vis_data', SCALARS_NAME)):
-        if osp.isfile(direct):
-            return direct
-    candidates = glob.glob(osp.join(work_dir, '*', 'vis_data', SCALARS_NAME))
-    if not candidates:
-        raise LogError(f'Work dir {work_dir} has no <timestamp>/vis_data/{SCALARS_NAME} '
-                       '(was it written by mmengine with LocalVisBackend?).')
-
-    def run_order(path: str):
-        run = osp.basename(osp.dirname(osp.dirname(path)))
-        return (bool(_TIMESTAMP.match(run)), run, osp.getmtime(path))
-
-    return max(candidates, key=run_order)
-
-
 def read_scalars(path: str) -> Dict[str, Tuple[List[int], List[float]]]:
     """Every scalar of a scalars.json as a curve against the step (iteration).
 
@@ -103,15 +68,30 @@ def read_scalars(path: str) -> Dict[str, Tuple[List[int], List[float]]]:
 
 
 def run_scalars_files(work_dir: str) -> List[str]:
-    """Every ``<timestamp>/vis_data/scalars.json`` of ``work_dir``, oldest first.
+    """The scalars.json files of one training run, oldest start first.
 
-    A run that was stopped and resumed (``--resume``) leaves one folder per start.
+    mmengine makes a ``<YYYYMMDD_HHMMSS>/vis_data/scalars.json`` in the work dir each time a
+    run starts, so a run that was stopped and resumed (``--resume``) has one per start.
+    ``work_dir`` may also name a single start: a run folder, its ``vis_data`` folder, or the
+    scalars.json file itself.
+
+    Args:
+        work_dir (str): A training work dir (or a run folder, vis_data folder, scalars.json).
+
+    Returns:
+        list[str]: Paths of the scalars.json files, in the order the starts ran.
 
     Raises:
         LogError: If there is none.
     """
+    if osp.isfile(work_dir):
+        return [work_dir]
     if not osp.isdir(work_dir):
         raise LogError(f'Work dir {work_dir} does not exist.')
+    for single_start in (osp.join(work_dir, SCALARS_NAME),
+                         osp.join(work_dir, 'vis_data', SCALARS_NAME)):
+        if osp.isfile(single_start):
+            return [single_start]
     files = [path for path in glob.glob(osp.join(work_dir, '*', 'vis_data', SCALARS_NAME))
              if _TIMESTAMP.match(osp.basename(osp.dirname(osp.dirname(path))))]
     if not files:
@@ -126,6 +106,15 @@ def read_run_scalars(work_dir: str) -> Dict[str, Tuple[List[int], List[float]]]:
     Each start after the first resumed from a checkpoint, so from the first step it logs on, its
     values replace what an earlier start logged at the same or later steps (that part was
     trained again).
+
+    Args:
+        work_dir (str): A training work dir, or a single start (see :func:`run_scalars_files`).
+
+    Returns:
+        dict[str, tuple[list[int], list[float]]]: ``{key: (steps, values)}``, by step.
+
+    Raises:
+        LogError: If there is no scalars.json or one is malformed.
     """
     merged: Dict[str, Tuple[List[int], List[float]]] = {}
     for path in run_scalars_files(work_dir):

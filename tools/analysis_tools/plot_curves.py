@@ -1,9 +1,10 @@
 """Teacher vs student AP and the loss terms against iteration, for one or more runs (Fig. 6).
 
-Reads the latest ``<work_dir>/<timestamp>/vis_data/scalars.json`` of each WORK_DIR (mmengine's
-LocalVisBackend) and draws one PNG: a bbox_mAP panel and a bbox_mAP_50 panel (teacher solid,
-student dashed, one colour per run) and one panel per loss term. Legend labels are the work dir
-names (``--labels`` to override)::
+Reads every ``<work_dir>/<timestamp>/vis_data/scalars.json`` of each WORK_DIR (mmengine's
+LocalVisBackend writes one per start, so a run resumed with ``--resume`` has several; they are
+read as one curve, as compare_methods.py reads them) and draws one PNG: a bbox_mAP panel and a
+bbox_mAP_50 panel (teacher solid, student dashed, one colour per run) and one panel per loss
+term. Legend labels are the work dir names (``--labels`` to override)::
 
     python tools/analysis_tools/plot_curves.py work_dirs/demo_mum work_dirs/demo_unbiased_teacher \
         --out curves.png
@@ -22,7 +23,7 @@ from typing import Dict, List, Tuple
 
 import matplotlib
 
-from mum.analysis.logs import LogError, latest_scalars_file, read_scalars
+from mum.analysis.logs import LogError, read_run_scalars, run_scalars_files
 
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
@@ -44,7 +45,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     """
     parser = argparse.ArgumentParser(
         description='Plot teacher vs student AP (bbox_mAP, bbox_mAP_50) and loss terms against '
-        'iteration from the latest scalars.json of each work dir.')
+        'iteration from the scalars.json files of each work dir (all starts of a resumed run).')
     parser.add_argument('work_dirs', metavar='WORK_DIR', nargs='+',
                         help='training work dirs (or run folders, or scalars.json files)')
     parser.add_argument('--out', required=True, help='PNG file to write, e.g. curves.png')
@@ -103,7 +104,7 @@ def plot(all_curves: List[Curves], labels: List[str], loss_keys: List[str], out:
 
     Args:
         all_curves (list[dict]): Per run, ``{key: (steps, values)}`` from
-            :func:`mum.analysis.logs.read_scalars`.
+            :func:`mum.analysis.logs.read_run_scalars`.
         labels (list[str]): Legend label of each run.
         loss_keys (list[str]): Keys of the lower panels.
         out (str): PNG path.
@@ -153,8 +154,8 @@ def main(argv=None) -> None:
     """Runs the tool; a missing or malformed log prints one sentence and exits with status 2."""
     args = parse_args(argv)
     try:
-        files = [latest_scalars_file(work_dir) for work_dir in args.work_dirs]
-        all_curves = [read_scalars(path) for path in files]
+        run_files = [run_scalars_files(work_dir) for work_dir in args.work_dirs]
+        all_curves = [read_run_scalars(work_dir) for work_dir in args.work_dirs]
     except LogError as error:
         print(f'plot_curves: {error}', file=sys.stderr)
         sys.exit(2)
@@ -162,14 +163,14 @@ def main(argv=None) -> None:
     absent = [k for k in loss_keys if not any(k in curves for curves in all_curves)]
     if absent:
         available = sorted({k for curves in all_curves for k in curves})
-        print(f'plot_curves: key(s) {absent} are in none of {files} (available: {available}).',
-              file=sys.stderr)
+        print(f'plot_curves: key(s) {absent} are in none of {args.work_dirs} '
+              f'(available: {available}).', file=sys.stderr)
         sys.exit(2)
     labels = args.labels or run_labels(args.work_dirs)
-    for label, path, curves in zip(labels, files, all_curves):
+    for label, files, curves in zip(labels, run_files, all_curves):
         teacher_ap = ap_key(curves, 'teacher', AP_METRICS[0])
         evaluations = len(curves[teacher_ap][0]) if teacher_ap else 0
-        print(f'{label}: {path} ({len(curves)} keys, {evaluations} evaluations)')
+        print(f'{label}: {" + ".join(files)} ({len(curves)} keys, {evaluations} evaluations)')
     plot(all_curves, labels, loss_keys, args.out, args.smooth)
     print(f'Wrote {args.out}')
 
