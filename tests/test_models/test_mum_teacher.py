@@ -120,6 +120,38 @@ def test_the_oracle_trains_on_the_unlabeled_ground_truth_in_the_mixed_student_vi
     assert losses['unsup_loss_cls'] > 0
 
 
+def test_the_oracle_at_a_lower_recall_keeps_a_random_subset_of_the_ground_truth(
+        model_and_batch, monkeypatch):
+    model, batch = model_and_batch
+    monkeypatch.setattr(model, 'pseudo_label_source', 'ground_truth')
+    monkeypatch.setattr(model, 'oracle_recall', 0.5)
+    data = model.data_preprocessor(copy.deepcopy(batch), training=True)
+    student_samples = data['data_samples']['unsup_student']
+    truth = [copy.deepcopy(s.gt_instances) for s in student_samples]
+    num_truth = sum(len(t) for t in truth)
+    torch.manual_seed(0)
+    losses = _losses(model, batch, data)
+    kept = sum(len(s.gt_instances) for s in student_samples)
+    assert 0 < kept < num_truth
+    for sample, expected in zip(student_samples, truth):  # every kept box is a true one
+        expected_boxes = get_box_tensor(expected.bboxes)
+        for box, label in zip(sample.gt_instances.bboxes, sample.gt_instances.labels):
+            matches = (expected_boxes - box).abs().amax(dim=1) < 1e-3
+            assert matches.any() and label in expected.labels[matches]
+    assert losses['unsup_pseudo_precision'] == 1
+    assert losses['unsup_pseudo_recall'] == pytest.approx(kept / num_truth)
+
+
+def test_oracle_recall_is_checked(demo_workspace):
+    cfg = demo_config('mum/demo_mum.py', osp.join(demo_workspace, 'data', 'demo'))
+    cfg.model.semi_train_cfg.update(pseudo_label_source='ground_truth', oracle_recall=0.0)
+    with pytest.raises(ValueError, match=r'oracle_recall must be in \(0, 1\], got 0.0'):
+        MODELS.build(cfg.model)
+    cfg.model.semi_train_cfg.update(pseudo_label_source='teacher', oracle_recall=0.3)
+    with pytest.raises(ValueError, match='oracle_recall applies to the oracle only'):
+        MODELS.build(cfg.model)
+
+
 def test_the_oracle_without_ground_truth_says_what_to_load(model_and_batch, monkeypatch):
     model, batch = model_and_batch
     monkeypatch.setattr(model, 'pseudo_label_source', 'ground_truth')

@@ -64,6 +64,9 @@ class MUMTeacher(SemiBaseDetector):
             weight 0 (mmdet's behaviour),
             ``burn_in_iters`` [0]: supervised-only iterations,
             ``pseudo_label_source`` ['teacher']: 'ground_truth' for the oracle (see above),
+            ``oracle_recall`` [1.0]: the fraction of ground-truth boxes the oracle keeps, each
+            drawn independently; below 1 it mimics a teacher of perfect precision and this
+            recall (the boxes it drops are taught as background, as a teacher's misses are),
             ``pseudo_label_iou_thr`` [0.5]: IoU of a correct pseudo-box in the logged
             precision and recall,
             ``min_pseudo_bbox_wh`` [(1e-2, 1e-2)], ``freeze_teacher`` [True],
@@ -103,6 +106,7 @@ class MUMTeacher(SemiBaseDetector):
         self.warn_no_pseudo_iters: int = cfg.get('warn_no_pseudo_iters', 500)
         self.pseudo_label_source: str = cfg.get('pseudo_label_source', 'teacher')
         self.pseudo_label_iou_thr: float = cfg.get('pseudo_label_iou_thr', 0.5)
+        self.oracle_recall: float = cfg.get('oracle_recall', 1.0)
         self._check_semi_train_cfg()
         self.iters_without_pseudo = 0
         # Set by PseudoLabelGalleryHook: the next step keeps its unlabeled batch in
@@ -126,6 +130,12 @@ class MUMTeacher(SemiBaseDetector):
         if not 0.0 < self.pseudo_label_iou_thr <= 1.0:
             raise ValueError('semi_train_cfg.pseudo_label_iou_thr must be in (0, 1], '
                              f'got {self.pseudo_label_iou_thr!r}.')
+        if not 0.0 < self.oracle_recall <= 1.0:
+            raise ValueError('semi_train_cfg.oracle_recall must be in (0, 1], '
+                             f'got {self.oracle_recall!r}.')
+        if self.oracle_recall < 1.0 and self.pseudo_label_source != 'ground_truth':
+            raise ValueError('semi_train_cfg.oracle_recall applies to the oracle only: set '
+                             "pseudo_label_source='ground_truth' with it, or remove it.")
         if not self.sup_branches or not self.unsup_loss_keys:
             raise ValueError('semi_train_cfg.sup_branches and unsup_loss_keys must not be empty.')
 
@@ -286,7 +296,8 @@ class MUMTeacher(SemiBaseDetector):
         """The oracle's pseudo-labels: the unlabeled images' ground truth, score 1.
 
         Follows the same path as :meth:`get_pseudo_instances`: the boxes of the weak view are
-        mapped back to the original image frame.
+        mapped back to the original image frame. With ``oracle_recall`` below 1, each box is
+        kept with that probability (torch's global generator, so a seeded run repeats).
 
         Args:
             batch_data_samples (list[DetDataSample]): The ``unsup_teacher`` samples, whose
@@ -304,6 +315,9 @@ class MUMTeacher(SemiBaseDetector):
                 'has it.')
         for data_sample in batch_data_samples:
             truth = data_sample.gt_instances
+            if self.oracle_recall < 1.0:
+                kept = torch.rand(len(truth)) < self.oracle_recall
+                truth = truth[kept.to(truth.labels.device)]
             bboxes = get_box_tensor(truth.bboxes)
             to_original = torch.linalg.inv(bboxes.new_tensor(data_sample.homography_matrix))
             data_sample.gt_instances = InstanceData(
