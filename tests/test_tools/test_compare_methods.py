@@ -113,3 +113,32 @@ def test_runs_that_finished_are_kept_and_not_trained_again(tmp_path, capsys, mon
                    'configs/mum/demo_mum.py')
     assert 'demo_mum (seed 0) finished earlier' in capsys.readouterr().out
     assert '| demo_mum | 0 | 70.0 |' in (tmp_path / 'comparison.md').read_text()
+
+
+def test_the_std_bands_of_the_curves_stay_within_0_and_100(tmp_path, monkeypatch):
+    import importlib.util
+
+    import matplotlib.axes
+    spec = importlib.util.spec_from_file_location('compare_methods', TOOL)
+    compare_methods = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(compare_methods)
+    bands = []
+    fill_between = matplotlib.axes.Axes.fill_between
+
+    def record_band(axis, x, lower, upper, **kwargs):
+        bands.append((list(lower), list(upper)))
+        return fill_between(axis, x, lower, upper, **kwargs)
+
+    monkeypatch.setattr(matplotlib.axes.Axes, 'fill_between', record_band)
+    # two seeds: precision 80 and 100 % (mean 90, sample std 14.1: 104.1 unclipped), recall 0
+    # and 4 % (mean 2, std 2.8: -0.8 unclipped)
+    results = {'demo_mum': {seed: dict(curves={
+        'teacher/coco/bbox_mAP_50': ([100, 200], [0.5, 0.5]),
+        'unsup_pseudo_precision': ([100, 200], [precision, precision]),
+        'unsup_pseudo_recall': ([100, 200], [recall, recall]),
+    }) for seed, (precision, recall) in enumerate(((0.8, 0.0), (1.0, 0.04)))}}
+    compare_methods.plot(results, str(tmp_path / 'comparison.png'))
+    assert len(bands) == 3
+    assert all(0 <= value <= 100 for lower, upper in bands for value in lower + upper)
+    precision_band, recall_band = bands[1], bands[2]
+    assert precision_band[1] == [100, 100] and recall_band[0] == [0, 0]

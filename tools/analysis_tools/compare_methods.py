@@ -200,8 +200,9 @@ def plot(results: Dict[str, Dict[int, dict]], out_path: str) -> None:
                       label=f'{run_name} ({len(curves)} seeds)')
             if len(curves) > 1:
                 std = values.std(axis=0, ddof=1)
-                axis.fill_between(iters, mean - std, mean + std, color=colours[run_name],
-                                  alpha=0.2)
+                # every panel is a percentage: the band stops at 0 and 100
+                axis.fill_between(iters, np.clip(mean - std, 0, 100), np.clip(mean + std, 0, 100),
+                                  color=colours[run_name], alpha=0.2)
         axis.set_xlabel('iteration')
         axis.set_ylabel(label)
         axis.grid(alpha=0.3)
