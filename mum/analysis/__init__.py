@@ -5,7 +5,8 @@ Not imported by ``import mum``: the training path does not need it.
 from .checkpoint import (CheckpointError, build_detector, config_from_checkpoint,
                          detector_state_dict, is_semi_state_dict, load_checkpoint_file,
                          plain_checkpoint, plain_detector_config, unwrap_unmix_necks)
-from .logs import LogError, read_run_scalars, read_scalars, run_scalars_files
+from .logs import (LogError, merge_start_scalars, read_run_scalars, read_scalars,
+                   run_scalars_files)
 from .tile_statistics import (SIZE_BUCKETS, TileSpanStatistics, pipeline_geometry,
                               suggest_num_tiles, tile_grid, tile_pixel_edges, tiles_spanned)
 
@@ -13,6 +14,7 @@ __all__ = [
     'CheckpointError', 'build_detector', 'config_from_checkpoint', 'detector_state_dict',
     'is_semi_state_dict', 'load_checkpoint_file',
     'plain_checkpoint', 'plain_detector_config', 'unwrap_unmix_necks', 'LogError',
-    'read_run_scalars', 'read_scalars', 'run_scalars_files', 'SIZE_BUCKETS', 'TileSpanStatistics',
-    'pipeline_geometry', 'suggest_num_tiles', 'tile_grid', 'tile_pixel_edges', 'tiles_spanned'
+    'merge_start_scalars', 'read_run_scalars', 'read_scalars', 'run_scalars_files',
+    'SIZE_BUCKETS', 'TileSpanStatistics', 'pipeline_geometry', 'suggest_num_tiles', 'tile_grid',
+    'tile_pixel_edges', 'tiles_spanned'
 ]

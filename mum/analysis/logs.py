@@ -101,11 +101,7 @@ def run_scalars_files(work_dir: str) -> List[str]:
 
 
 def read_run_scalars(work_dir: str) -> Dict[str, Tuple[List[int], List[float]]]:
-    """The curves of one training run over all its starts (see :func:`read_scalars`).
-
-    Each start after the first resumed from a checkpoint, so from the first step it logs on, its
-    values replace what an earlier start logged at the same or later steps (that part was
-    trained again).
+    """The curves of one training run over all its starts (see :func:`merge_start_scalars`).
 
     Args:
         work_dir (str): A training work dir, or a single start (see :func:`run_scalars_files`).
@@ -116,8 +112,28 @@ def read_run_scalars(work_dir: str) -> Dict[str, Tuple[List[int], List[float]]]:
     Raises:
         LogError: If there is no scalars.json or one is malformed.
     """
+    return merge_start_scalars(run_scalars_files(work_dir))
+
+
+def merge_start_scalars(paths: List[str]) -> Dict[str, Tuple[List[int], List[float]]]:
+    """The curves of the starts of one run, read from their scalars.json files as one.
+
+    Each start after the first resumed from a checkpoint, so from the first step it logs on, its
+    values replace what an earlier start logged at the same or later steps (that part was
+    trained again).
+
+    Args:
+        paths (list[str]): The starts' scalars.json files, oldest first (as
+            :func:`run_scalars_files` gives them).
+
+    Returns:
+        dict[str, tuple[list[int], list[float]]]: ``{key: (steps, values)}``, by step.
+
+    Raises:
+        LogError: If a file is malformed.
+    """
     merged: Dict[str, Tuple[List[int], List[float]]] = {}
-    for path in run_scalars_files(work_dir):
+    for path in paths:
         curves = read_scalars(path)
         if not curves:
             continue

@@ -23,7 +23,7 @@ from typing import Dict, List, Tuple
 
 import matplotlib
 
-from mum.analysis.logs import LogError, read_run_scalars, run_scalars_files
+from mum.analysis.logs import LogError, merge_start_scalars, run_scalars_files
 
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
@@ -104,7 +104,7 @@ def plot(all_curves: List[Curves], labels: List[str], loss_keys: List[str], out:
 
     Args:
         all_curves (list[dict]): Per run, ``{key: (steps, values)}`` from
-            :func:`mum.analysis.logs.read_run_scalars`.
+            :func:`mum.analysis.logs.merge_start_scalars`.
         labels (list[str]): Legend label of each run.
         loss_keys (list[str]): Keys of the lower panels.
         out (str): PNG path.
@@ -155,7 +155,7 @@ def main(argv=None) -> None:
     args = parse_args(argv)
     try:
         run_files = [run_scalars_files(work_dir) for work_dir in args.work_dirs]
-        all_curves = [read_run_scalars(work_dir) for work_dir in args.work_dirs]
+        all_curves = [merge_start_scalars(files) for files in run_files]
     except LogError as error:
         print(f'plot_curves: {error}', file=sys.stderr)
         sys.exit(2)
