@@ -1,4 +1,5 @@
 """Shared fixtures: the repository paths, a tiny generated copy of the demo data, log capture."""
+import importlib.util
 import logging
 import os
 import os.path as osp
@@ -101,3 +102,13 @@ def exit_in_process(tool, *args):
     finally:
         sys.argv = argv
     return exit_info.value.code
+
+
+def import_tool(tool: str):
+    """``tools/<tool>`` (e.g. 'analysis_tools/compare_methods.py') as a module, so that a test
+    can call its functions; the tools folder is not a package."""
+    path = osp.join(REPO, 'tools', tool)
+    spec = importlib.util.spec_from_file_location(osp.splitext(osp.basename(path))[0], path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -1,11 +1,11 @@
 """The demo configs evaluate at the end of burn-in and at the last iteration only (the main
 job's time budget), and compare_methods.py --val-interval gives a regular interval instead."""
 import argparse
-import importlib.util
 import os.path as osp
 from subprocess import CompletedProcess
 from types import SimpleNamespace
 
+from conftest import import_tool
 from mmengine.config import Config, DictAction
 from mmengine.hooks import Hook
 from toy_runner import toy_runner
@@ -44,10 +44,7 @@ def test_the_demo_evaluates_at_the_end_of_burn_in_and_at_the_end(tmp_path):
 
 
 def test_compare_methods_val_interval_replaces_the_demo_schedule(tmp_path, monkeypatch):
-    spec = importlib.util.spec_from_file_location(
-        'compare_methods', osp.join(REPO, 'tools', 'analysis_tools', 'compare_methods.py'))
-    compare_methods = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(compare_methods)
+    compare_methods = import_tool('analysis_tools/compare_methods.py')
     commands = []
 
     def record(command):

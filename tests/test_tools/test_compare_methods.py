@@ -4,7 +4,7 @@ import os.path as osp
 
 import pytest
 from analysis_helpers import run_tool as run_in_process
-from conftest import REPO, exit_in_process, run_tool
+from conftest import REPO, exit_in_process, import_tool, run_tool
 
 TOOL = osp.join(REPO, 'tools', 'analysis_tools', 'compare_methods.py')
 TINY_RUN = ['train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
@@ -116,12 +116,8 @@ def test_runs_that_finished_are_kept_and_not_trained_again(tmp_path, capsys, mon
 
 
 def test_the_std_bands_of_the_curves_stay_within_0_and_100(tmp_path, monkeypatch):
-    import importlib.util
-
     import matplotlib.axes
-    spec = importlib.util.spec_from_file_location('compare_methods', TOOL)
-    compare_methods = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(compare_methods)
+    compare_methods = import_tool('analysis_tools/compare_methods.py')
     bands = []
     fill_between = matplotlib.axes.Axes.fill_between
 
