@@ -1,4 +1,4 @@
-from .pseudo_label_quality import PseudoLabelCounts, match_pseudo_labels
+from .pseudo_label_quality import PseudoLabelCounts, greedy_match, match_pseudo_labels
 from .top_k_accuracy import TopKAccuracy
 
-__all__ = ['PseudoLabelCounts', 'TopKAccuracy', 'match_pseudo_labels']
+__all__ = ['PseudoLabelCounts', 'TopKAccuracy', 'greedy_match', 'match_pseudo_labels']

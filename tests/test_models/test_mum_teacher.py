@@ -152,20 +152,64 @@ def test_oracle_recall_is_checked(demo_workspace):
         MODELS.build(cfg.model)
 
 
-def test_the_oracle_without_ground_truth_says_what_to_load(model_and_batch, monkeypatch):
+@pytest.mark.parametrize('source', ['ground_truth', 'teacher_true_positives'])
+def test_the_oracle_without_ground_truth_says_what_to_load(model_and_batch, monkeypatch, source):
     model, batch = model_and_batch
-    monkeypatch.setattr(model, 'pseudo_label_source', 'ground_truth')
+    monkeypatch.setattr(model, 'pseudo_label_source', source)
     data = model.data_preprocessor(copy.deepcopy(batch), training=True)
     for sample in data['data_samples']['unsup_teacher']:
         sample.gt_instances = sample.gt_instances[:0]
-    with pytest.raises(ValueError, match="pseudo_label_source='ground_truth' needs the unlabeled "
+    with pytest.raises(ValueError, match=f"pseudo_label_source='{source}' needs the unlabeled "
                        "images' ground truth.*LoadAnnotations"):
         _losses(model, batch, data)
+
+
+def _teacher_with_one_right_box_per_image(model):
+    """A stand-in for the teacher: per image, one right box (1 px off the first ground-truth
+    box), the same box with a wrong class, and a right box scored below the threshold."""
+
+    def get_pseudo_instances(batch_inputs, batch_data_samples):
+        truths = model.original_frame_ground_truth(batch_data_samples)
+        for sample, truth in zip(batch_data_samples, truths):
+            assert len(truth) >= 2
+            right = truth[[0]]
+            right.bboxes = right.bboxes + 1.0
+            right.scores = right.scores.new_tensor([0.9])
+            wrong_class = right.clone()
+            wrong_class.labels = (right.labels + 1) % model.student.roi_head.bbox_head.num_classes
+            unsure = truth[[1]]
+            unsure.scores = unsure.scores.new_tensor([0.01])
+            sample.gt_instances = right.cat([right, wrong_class, unsure])
+        return batch_data_samples, {}
+
+    return get_pseudo_instances
+
+
+@pytest.mark.parametrize('source', ['teacher_true_positives', 'ground_truth_found_by_teacher'])
+def test_the_teacher_diagnoses_keep_only_its_right_confident_boxes(
+        model_and_batch, monkeypatch, source):
+    model, batch = model_and_batch
+    monkeypatch.setattr(model, 'pseudo_label_source', source)
+    monkeypatch.setattr(model, 'get_pseudo_instances', _teacher_with_one_right_box_per_image(model))
+    data = model.data_preprocessor(copy.deepcopy(batch), training=True)
+    student_samples = data['data_samples']['unsup_student']
+    truth = [get_box_tensor(s.gt_instances.bboxes).clone() for s in student_samples]
+    losses = _losses(model, batch, data)
+    for sample, truth_boxes in zip(student_samples, truth):
+        assert len(sample.gt_instances) == 1  # the wrong class and the unsure box are gone
+        distance = (truth_boxes - sample.gt_instances.bboxes).abs().amax(dim=1).min()
+        if source == 'teacher_true_positives':  # the teacher's own box, 1 px (scaled) off
+            assert 0.1 < distance < 3
+        else:  # the ground-truth box it found
+            assert distance < 1e-3
+    assert losses['unsup_pseudo_precision'] == 1
+    assert losses['unsup_pseudo_recall'] == pytest.approx(
+        len(truth) / sum(len(t) for t in truth))
 
 
 def test_pseudo_label_source_is_checked(demo_workspace):
     cfg = demo_config('mum/demo_mum.py', osp.join(demo_workspace, 'data', 'demo'))
     cfg.model.semi_train_cfg.pseudo_label_source = 'gt'
     with pytest.raises(ValueError, match=r"pseudo_label_source must be one of \('teacher', "
-                       r"'ground_truth'\), got 'gt'"):
+                       r"'ground_truth', .*\), got 'gt'"):
         MODELS.build(cfg.model)

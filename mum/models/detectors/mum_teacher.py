@@ -16,7 +16,7 @@ from mmengine.logging import MessageHub, print_log
 from mmengine.structures import InstanceData
 from torch import Tensor
 
-from mum.evaluation.pseudo_label_quality import PseudoLabelCounts, match_pseudo_labels
+from mum.evaluation.pseudo_label_quality import PseudoLabelCounts, greedy_match, match_pseudo_labels
 from mum.models.data_preprocessors.tile_mixing import TILE_SOURCE_KEY
 from mum.models.necks.unmix_neck import unmixing_if_mixed
 from mum.utils.config_keys import check_known_keys
@@ -24,7 +24,8 @@ from mum.utils.config_keys import check_known_keys
 from .semi_train_cfg_keys import MUM_TEACHER_KEYS
 
 EMPTY_PSEUDO_MODES = ('background', 'skip')
-PSEUDO_LABEL_SOURCES = ('teacher', 'ground_truth')
+PSEUDO_LABEL_SOURCES = ('teacher', 'ground_truth', 'teacher_true_positives',
+                        'ground_truth_found_by_teacher')
 
 
 @MODELS.register_module()
@@ -50,7 +51,11 @@ class MUMTeacher(SemiBaseDetector):
     and the threshold in force (``unsup_pseudo_thr``). The ground truth never enters a loss,
     except with ``pseudo_label_source='ground_truth'``: the oracle, a diagnosis that trains the
     unlabeled branch on the unlabeled images' ground truth instead of the teacher's boxes, with
-    the same losses, mixing and coordinate path (the ceiling for the teacher).
+    the same losses, mixing and coordinate path (the ceiling for the teacher), and with the
+    two diagnoses between teacher and oracle: ``'teacher_true_positives'`` keeps only the
+    teacher's pseudo-boxes that match a ground-truth box (its selection and its boxes, at
+    precision 100 %), ``'ground_truth_found_by_teacher'`` replaces each of those by the
+    ground-truth box it matched (its selection, with exact boxes).
 
     Args:
         detector (dict): Config of the student and teacher detector (any mmdet detector).
@@ -63,12 +68,13 @@ class MUMTeacher(SemiBaseDetector):
             without any pseudo-box still trains the student on background; 'skip' gives it
             weight 0 (mmdet's behaviour),
             ``burn_in_iters`` [0]: supervised-only iterations,
-            ``pseudo_label_source`` ['teacher']: 'ground_truth' for the oracle (see above),
+            ``pseudo_label_source`` ['teacher']: 'ground_truth' for the oracle,
+            'teacher_true_positives' or 'ground_truth_found_by_teacher' (see above),
             ``oracle_recall`` [1.0]: the fraction of ground-truth boxes the oracle keeps, each
             drawn independently; below 1 it mimics a teacher of perfect precision and this
             recall (the boxes it drops are taught as background, as a teacher's misses are),
             ``pseudo_label_iou_thr`` [0.5]: IoU of a correct pseudo-box in the logged
-            precision and recall,
+            precision and recall and in the two diagnoses,
             ``min_pseudo_bbox_wh`` [(1e-2, 1e-2)], ``freeze_teacher`` [True],
             ``warn_no_pseudo_iters`` [500]: warn after this many iterations in a row without a
             single pseudo-box.
@@ -164,12 +170,17 @@ class MUMTeacher(SemiBaseDetector):
         student_samples = multi_batch_data_samples['unsup_student']
         # the unlabeled images' own ground truth in the student's view (empty without any)
         ground_truth = [s.gt_instances for s in student_samples]
-        if self.pseudo_label_source == 'teacher':
+        teacher_samples = multi_batch_data_samples['unsup_teacher']
+        if self.pseudo_label_source == 'ground_truth':
+            pseudo_samples, batch_info = self.get_ground_truth_instances(teacher_samples)
+        elif self.pseudo_label_source == 'teacher':
             pseudo_samples, batch_info = self.get_pseudo_instances(
-                multi_batch_inputs['unsup_teacher'], multi_batch_data_samples['unsup_teacher'])
+                multi_batch_inputs['unsup_teacher'], teacher_samples)
         else:
-            pseudo_samples, batch_info = self.get_ground_truth_instances(
-                multi_batch_data_samples['unsup_teacher'])
+            truths = self.original_frame_ground_truth(teacher_samples)
+            pseudo_samples, batch_info = self.get_pseudo_instances(
+                multi_batch_inputs['unsup_teacher'], teacher_samples)
+            pseudo_samples = self.keep_true_positives(pseudo_samples, truths)
         student_samples = self.project_pseudo_instances(pseudo_samples, student_samples)
         batch_info['ground_truth'] = ground_truth
         losses.update(self.loss_by_pseudo_instances(multi_batch_inputs['unsup_student'],
@@ -291,6 +302,33 @@ class MUMTeacher(SemiBaseDetector):
             data_sample.gt_instances = instances
         return batch_data_samples, {}
 
+    def original_frame_ground_truth(self,
+                                    batch_data_samples: SampleList) -> List[InstanceData]:
+        """The unlabeled images' ground truth, mapped back to the original image frame.
+
+        Args:
+            batch_data_samples (list[DetDataSample]): The ``unsup_teacher`` samples, whose
+                ``gt_instances`` hold the images' ground truth in the weak view.
+
+        Returns:
+            list[InstanceData]: per sample, bboxes (G, 4) in the original frame, labels (G,)
+            and scores (G,) of 1.
+        """
+        if sum(len(s.gt_instances) for s in batch_data_samples) == 0:
+            raise ValueError(
+                f'semi_train_cfg.pseudo_label_source={self.pseudo_label_source!r} needs the '
+                "unlabeled images' ground truth, but this batch has none: load it in the "
+                "unlabeled pipeline (dict(type='LoadAnnotations', with_bbox=True)) from an "
+                'annotation file that has it.')
+        truths = []
+        for data_sample in batch_data_samples:
+            bboxes = get_box_tensor(data_sample.gt_instances.bboxes)
+            to_original = torch.linalg.inv(bboxes.new_tensor(data_sample.homography_matrix))
+            truths.append(InstanceData(
+                bboxes=bbox_project(bboxes, to_original, data_sample.ori_shape),
+                labels=data_sample.gt_instances.labels, scores=bboxes.new_ones(len(bboxes))))
+        return truths
+
     def get_ground_truth_instances(self,
                                    batch_data_samples: SampleList) -> Tuple[SampleList, dict]:
         """The oracle's pseudo-labels: the unlabeled images' ground truth, score 1.
@@ -307,23 +345,42 @@ class MUMTeacher(SemiBaseDetector):
             tuple: the samples with ``gt_instances`` in the original frame (bboxes, labels,
             scores of 1), and an empty batch-info dict.
         """
-        if sum(len(s.gt_instances) for s in batch_data_samples) == 0:
-            raise ValueError(
-                "semi_train_cfg.pseudo_label_source='ground_truth' needs the unlabeled images' "
-                'ground truth, but this batch has none: load it in the unlabeled pipeline '
-                "(dict(type='LoadAnnotations', with_bbox=True)) from an annotation file that "
-                'has it.')
-        for data_sample in batch_data_samples:
-            truth = data_sample.gt_instances
+        truths = self.original_frame_ground_truth(batch_data_samples)
+        for data_sample, truth in zip(batch_data_samples, truths):
             if self.oracle_recall < 1.0:
                 kept = torch.rand(len(truth)) < self.oracle_recall
                 truth = truth[kept.to(truth.labels.device)]
-            bboxes = get_box_tensor(truth.bboxes)
-            to_original = torch.linalg.inv(bboxes.new_tensor(data_sample.homography_matrix))
-            data_sample.gt_instances = InstanceData(
-                bboxes=bbox_project(bboxes, to_original, data_sample.ori_shape),
-                labels=truth.labels, scores=bboxes.new_ones(len(truth)))
+            data_sample.gt_instances = truth
         return batch_data_samples, {}
+
+    def keep_true_positives(self, pseudo_samples: SampleList,
+                            truths: List[InstanceData]) -> SampleList:
+        """The two diagnoses between teacher and oracle: the teacher's correct boxes only.
+
+        The teacher's detections above ``cls_pseudo_thr`` are matched to the ground truth
+        (:func:`greedy_match`, class-aware, IoU >= ``pseudo_label_iou_thr``). With
+        'teacher_true_positives' the matched detections stay; with
+        'ground_truth_found_by_teacher' the ground-truth boxes they matched replace them.
+
+        Args:
+            pseudo_samples (list[DetDataSample]): The teacher's detections in the original
+                frame (from :meth:`get_pseudo_instances`).
+            truths (list[InstanceData]): Per sample, the ground truth in the same frame (from
+                :meth:`original_frame_ground_truth`).
+
+        Returns:
+            list[DetDataSample]: the samples, ``gt_instances`` replaced by the kept boxes.
+        """
+        for sample, truth in zip(pseudo_samples, truths):
+            detections = sample.gt_instances
+            confident = detections[detections.scores > self.cls_pseudo_thr]
+            matches = greedy_match(confident.bboxes, confident.labels, confident.scores,
+                                   truth.bboxes, truth.labels, self.pseudo_label_iou_thr)
+            if self.pseudo_label_source == 'teacher_true_positives':
+                sample.gt_instances = confident[matches >= 0]
+            else:
+                sample.gt_instances = truth[matches[matches >= 0]]
+        return pseudo_samples
 
     def project_pseudo_instances(self, batch_pseudo_instances: SampleList,
                                  batch_data_samples: SampleList) -> SampleList:
