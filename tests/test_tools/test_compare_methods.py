@@ -1,6 +1,7 @@
 """compare_methods: tiny real runs over two seeds, and the mean ± std arithmetic of its table."""
 import json
 import os.path as osp
+import subprocess
 
 import pytest
 from analysis_helpers import run_tool as run_in_process
@@ -138,3 +139,42 @@ def test_the_std_bands_of_the_curves_stay_within_0_and_100(tmp_path, monkeypatch
     assert all(0 <= value <= 100 for lower, upper in bands for value in lower + upper)
     precision_band, recall_band = bands[1], bands[2]
     assert precision_band[1] == [100, 100] and recall_band[0] == [0, 0]
+
+
+def test_continue_from_starts_each_run_at_the_earlier_comparisons_last_checkpoint(
+        tmp_path, monkeypatch):
+    compare_methods = import_tool('analysis_tools/compare_methods.py')
+    old = tmp_path / 'compare_600' / 'demo_mum' / 'seed0'
+    _write_log(old, [0.4, 0.6])
+    (old / 'iter_600.pth').write_bytes(b'checkpoint of iteration 600')
+    (old / 'iter_400.pth').write_bytes(b'an older one')
+    (old / 'last_checkpoint').write_text('/another/machine/compare_600/demo_mum/seed0/iter_600.pth')
+    (old / 'compare_methods.finished').write_text('done\n')
+    commands = []
+
+    def fake_training(command):
+        commands.append(command)
+        return subprocess.CompletedProcess(command, 0)
+
+    monkeypatch.setattr(compare_methods.subprocess, 'run', fake_training)
+    new_out = tmp_path / 'compare_1200'
+    compare_methods.main(['--out-dir', str(new_out), '--continue-from',
+                          str(tmp_path / 'compare_600'), '--seeds', '0', '--no-oracle',
+                          '--configs', 'configs/mum/demo_mum.py', '--max-iters', '1200'])
+    new = new_out / 'demo_mum' / 'seed0'
+    assert (new / 'iter_600.pth').read_bytes() == b'checkpoint of iteration 600'
+    assert (new / 'last_checkpoint').read_text() == str(new / 'iter_600.pth')
+    assert not (new / 'iter_400.pth').exists()
+    assert (new / '20260101_000000' / 'vis_data' / 'scalars.json').is_file()  # curves from 0
+    [command] = commands
+    assert '--resume' in command and 'train_cfg.max_iters=1200' in command
+    assert str(new) in command
+    assert (new / 'compare_methods.finished').is_file()  # written after its (fake) training
+
+
+def test_continue_from_a_run_without_a_checkpoint_is_one_sentence(tmp_path):
+    (tmp_path / 'old' / 'demo_mum' / 'seed0').mkdir(parents=True)
+    message = exit_in_process(TOOL, '--out-dir', tmp_path / 'new', '--continue-from',
+                              tmp_path / 'old', '--no-oracle', '--configs',
+                              'configs/mum/demo_mum.py')
+    assert 'old/demo_mum/seed0/last_checkpoint does not exist' in message

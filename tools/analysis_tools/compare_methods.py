@@ -2,7 +2,8 @@
 
     python tools/analysis_tools/compare_methods.py --out-dir work_dirs/compare --seeds 0 1 2 \
         [--configs configs/supervised/demo_supervised.py ... configs/mum/demo_mum.py] \
-        [--no-oracle] [--max-iters 300] [--val-interval 100] [--cfg-options k=v ...]
+        [--no-oracle] [--max-iters 300] [--val-interval 100] [--continue-from OLD_OUT_DIR] \
+        [--cfg-options k=v ...]
 
 Every config is trained by tools/train.py once per seed (one run after the other, seed by seed,
 logs in OUT_DIR/<run>/seed<k>/) with the same --max-iters, --val-interval and extra
@@ -22,11 +23,21 @@ Run again with the same OUT_DIR, it keeps every run that finished (the one that 
 OUT_DIR/<run>/seed<k>/compare_methods.finished; delete that folder to train it again) and
 resumes a stopped one from its last checkpoint, so a comparison longer than one sitting can be
 spread over several. --skip-training only re-reads the work dirs already in OUT_DIR.
+
+--continue-from OLD_OUT_DIR gives a longer schedule of an earlier comparison without training
+its first part again: each run that has no checkpoint in OUT_DIR yet gets a copy of the last
+checkpoint and the logs of the same run and seed in OLD_OUT_DIR, and resumes from there (the
+curves start at iteration 0). With the same seed, data order and options, this is the longer
+run itself as far as the learning rate goes, when the schedule is constant past the old end
+(the demo's is, after 50 warm-up iterations); the data loader's random augmentations restart
+from their seed, so it is not bit-identical to training the longer schedule in one go.
 """
 import argparse
 import json
 import os
 import os.path as osp
+import re
+import shutil
 import subprocess
 import sys
 from typing import Dict, List, NamedTuple, Sequence, Tuple
@@ -47,6 +58,9 @@ DEMO_CONFIGS = ('configs/supervised/demo_supervised.py',
 FINISHED_MARK = 'compare_methods.finished'
 ORACLE_NAME = 'oracle'
 ORACLE_OPTION = 'model.semi_train_cfg.pseudo_label_source=ground_truth'
+# mmengine's pointer to a work dir's latest checkpoint, and the name of one start's log folder
+LAST_CHECKPOINT = 'last_checkpoint'
+START_FOLDER = re.compile(r'\d{8}_\d{6}')
 # name in the table -> key in the scalar log; evaluation metrics are read at the last evaluation,
 # pseudo-label statistics are averaged over every logged training interval
 FINAL_METRICS = {
@@ -81,6 +95,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help='one run of every method per seed')
     parser.add_argument('--max-iters', type=int, help='the same iteration budget for all')
     parser.add_argument('--val-interval', type=int, help='the same evaluation interval for all')
+    parser.add_argument('--continue-from', metavar='OLD_OUT_DIR',
+                        help='start each run from its last checkpoint in this earlier --out-dir')
     parser.add_argument('--cfg-options', nargs='+', default=[],
                         help='extra key=value overrides given to every run')
     parser.add_argument('--skip-training', action='store_true',
@@ -105,6 +121,8 @@ def train(run: Run, seed: int, work_dir: str, args: argparse.Namespace) -> None:
     if osp.isfile(osp.join(work_dir, FINISHED_MARK)):
         print(f'{run.name} (seed {seed}) finished earlier in {work_dir}: kept.', flush=True)
         return
+    if args.continue_from:
+        continue_from(run_dir(args.continue_from, run, seed), work_dir)
     options = [f'randomness.seed={seed}', *run.options, *args.cfg_options]
     if args.max_iters is not None:
         options.append(f'train_cfg.max_iters={args.max_iters}')
@@ -122,6 +140,33 @@ def train(run: Run, seed: int, work_dir: str, args: argparse.Namespace) -> None:
         raise SystemExit(f'Training {run.name} (seed {seed}) failed; its log is in {work_dir}.')
     with open(osp.join(work_dir, FINISHED_MARK), 'w') as mark:
         mark.write(' '.join(command) + '\n')
+
+
+def continue_from(old_work_dir: str, work_dir: str) -> None:
+    """Copies the last checkpoint and the start folders of ``old_work_dir`` into ``work_dir``.
+
+    tools/train.py --resume then goes on from that checkpoint. Nothing is copied when
+    ``work_dir`` has a checkpoint of its own (a continued run that was stopped resumes as any).
+    """
+    if osp.isfile(osp.join(work_dir, LAST_CHECKPOINT)):
+        return
+    pointer = osp.join(old_work_dir, LAST_CHECKPOINT)
+    if not osp.isfile(pointer):
+        raise SystemExit(f'--continue-from: {pointer} does not exist; expected the work dir of '
+                         'the same run and seed in the earlier comparison, with a checkpoint.')
+    with open(pointer) as pointer_file:  # its path may be absolute on another machine
+        checkpoint = osp.join(old_work_dir, osp.basename(pointer_file.read().strip()))
+    if not osp.isfile(checkpoint):
+        raise SystemExit(f'--continue-from: {pointer} names {osp.basename(checkpoint)}, which '
+                         f'is not in {old_work_dir}.')
+    os.makedirs(work_dir, exist_ok=True)
+    for name in os.listdir(old_work_dir):
+        if START_FOLDER.fullmatch(name):
+            shutil.copytree(osp.join(old_work_dir, name), osp.join(work_dir, name))
+    copied = shutil.copy2(checkpoint, work_dir)
+    with open(osp.join(work_dir, LAST_CHECKPOINT), 'w') as pointer_file:
+        pointer_file.write(osp.abspath(copied))
+    print(f'{work_dir} continues from {checkpoint}.', flush=True)
 
 
 def run_result(work_dir: str) -> dict:
