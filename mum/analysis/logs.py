@@ -12,7 +12,8 @@ import re
 from typing import Dict, List, Tuple
 
 SCALARS_NAME = 'scalars.json'
-_TIMESTAMP = re.compile(r'^\d{8}_\d{6}$')
+# the folder mmengine makes in a work dir each time a run starts: <YYYYMMDD_HHMMSS>
+START_FOLDER = re.compile(r'^\d{8}_\d{6}$')
 # Keys that are bookkeeping, not curves.
 _INDEX_KEYS = ('step', 'iter', 'epoch')
 
@@ -93,7 +94,7 @@ def run_scalars_files(work_dir: str) -> List[str]:
         if osp.isfile(single_start):
             return [single_start]
     files = [path for path in glob.glob(osp.join(work_dir, '*', 'vis_data', SCALARS_NAME))
-             if _TIMESTAMP.match(osp.basename(osp.dirname(osp.dirname(path))))]
+             if START_FOLDER.match(osp.basename(osp.dirname(osp.dirname(path))))]
     if not files:
         raise LogError(f'Work dir {work_dir} has no <timestamp>/vis_data/{SCALARS_NAME} '
                        '(was it written by mmengine with LocalVisBackend?).')

@@ -36,7 +36,6 @@ import argparse
 import json
 import os
 import os.path as osp
-import re
 import shutil
 import subprocess
 import sys
@@ -45,7 +44,8 @@ from typing import Dict, List, NamedTuple, Sequence, Tuple
 import matplotlib
 import numpy as np
 
-from mum.analysis.logs import LogError, read_run_scalars
+from mum.analysis.logs import START_FOLDER, LogError, read_run_scalars
+from mum.engine.hooks.safe_checkpoint_hook import last_complete_checkpoint
 
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
@@ -58,9 +58,6 @@ DEMO_CONFIGS = ('configs/supervised/demo_supervised.py',
 FINISHED_MARK = 'compare_methods.finished'
 ORACLE_NAME = 'oracle'
 ORACLE_OPTION = 'model.semi_train_cfg.pseudo_label_source=ground_truth'
-# mmengine's pointer to a work dir's latest checkpoint, and the name of one start's log folder
-LAST_CHECKPOINT = 'last_checkpoint'
-START_FOLDER = re.compile(r'\d{8}_\d{6}')
 # name in the table -> key in the scalar log; evaluation metrics are read at the last evaluation,
 # pseudo-label statistics are averaged over every logged training interval
 FINAL_METRICS = {
@@ -148,23 +145,25 @@ def continue_from(old_work_dir: str, work_dir: str) -> None:
     tools/train.py --resume then goes on from that checkpoint. Nothing is copied when
     ``work_dir`` has a checkpoint of its own (a continued run that was stopped resumes as any).
     """
-    if osp.isfile(osp.join(work_dir, LAST_CHECKPOINT)):
+    if last_complete_checkpoint(work_dir):
         return
-    pointer = osp.join(old_work_dir, LAST_CHECKPOINT)
-    if not osp.isfile(pointer):
-        raise SystemExit(f'--continue-from: {pointer} does not exist; expected the work dir of '
-                         'the same run and seed in the earlier comparison, with a checkpoint.')
-    with open(pointer) as pointer_file:  # its path may be absolute on another machine
-        checkpoint = osp.join(old_work_dir, osp.basename(pointer_file.read().strip()))
+    pointer = osp.join(old_work_dir, 'last_checkpoint')
+    named = last_complete_checkpoint(old_work_dir)
+    if named is None:
+        raise SystemExit(f'--continue-from: {pointer} does not exist or is empty; expected the '
+                         'work dir of the same run and seed in the earlier comparison, with a '
+                         'checkpoint.')
+    # the pointer's path may be absolute on another machine
+    checkpoint = osp.join(old_work_dir, osp.basename(named))
     if not osp.isfile(checkpoint):
         raise SystemExit(f'--continue-from: {pointer} names {osp.basename(checkpoint)}, which '
                          f'is not in {old_work_dir}.')
     os.makedirs(work_dir, exist_ok=True)
     for name in os.listdir(old_work_dir):
-        if START_FOLDER.fullmatch(name):
+        if START_FOLDER.match(name):
             shutil.copytree(osp.join(old_work_dir, name), osp.join(work_dir, name))
     copied = shutil.copy2(checkpoint, work_dir)
-    with open(osp.join(work_dir, LAST_CHECKPOINT), 'w') as pointer_file:
+    with open(osp.join(work_dir, 'last_checkpoint'), 'w') as pointer_file:
         pointer_file.write(osp.abspath(copied))
     print(f'{work_dir} continues from {checkpoint}.', flush=True)
 
