@@ -7,6 +7,7 @@ from .checkpoint import (CheckpointError, build_detector, config_from_checkpoint
                          plain_checkpoint, plain_detector_config, unwrap_unmix_necks)
 from .logs import (LogError, merge_start_scalars, read_run_scalars, read_scalars,
                    run_scalars_files)
+from .mean_std import mean_std
 from .tile_statistics import (SIZE_BUCKETS, TileSpanStatistics, pipeline_geometry,
                               suggest_num_tiles, tile_grid, tile_pixel_edges, tiles_spanned)
 
@@ -14,7 +15,7 @@ __all__ = [
     'CheckpointError', 'build_detector', 'config_from_checkpoint', 'detector_state_dict',
     'is_semi_state_dict', 'load_checkpoint_file',
     'plain_checkpoint', 'plain_detector_config', 'unwrap_unmix_necks', 'LogError',
-    'merge_start_scalars', 'read_run_scalars', 'read_scalars', 'run_scalars_files',
+    'merge_start_scalars', 'read_run_scalars', 'read_scalars', 'run_scalars_files', 'mean_std',
     'SIZE_BUCKETS', 'TileSpanStatistics', 'pipeline_geometry', 'suggest_num_tiles', 'tile_grid',
     'tile_pixel_edges', 'tiles_spanned'
 ]

@@ -8,7 +8,9 @@ distractor lines and soft blobs. Most objects take their class's hue (a quick cu
 a quarter take any hue, so that only their shape tells their class, and a few labeled images
 hold few of them. Later objects may partly cover earlier ones; each box
 is the extent of the object's visible pixels, and an object keeps its box only while enough of
-it stays visible.
+it stays visible. Each annotation records how its object was drawn in ``attributes`` (``size``:
+small / medium / large, ``hue``: class / any, ``covered``: no / partly), so that analyses can
+split results by kind of object (tools/analysis_tools/recall_by_kind.py).
 
 Layout under ``out_dir``::
 
@@ -35,12 +37,13 @@ import numpy as np
 DEMO_CLASSES = ('circle', 'square', 'triangle', 'ring', 'cross', 'star', 'crescent', 'arrow')
 DEMO_SPLITS = ('labeled', 'unlabeled', 'val')
 # Bump whenever the drawing changes, so that ensure_demo_dataset regenerates existing copies.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 MANIFEST_NAME = 'manifest.json'
 
 # Object sizes in pixels on a canvas whose long side is _REFERENCE_SIDE; scaled with image_size.
 _REFERENCE_SIDE = 256
 _SIZE_RANGES = ((12, 24), (28, 56), (72, 120))
+_SIZE_NAMES = ('small', 'medium', 'large')
 _SIZE_PROBABILITIES = (0.35, 0.4, 0.25)
 # Short side over long side for the landscape and portrait canvases.
 _SHORT_SIDE_RATIO = 0.75
@@ -163,10 +166,10 @@ def generate_demo_dataset(out_dir: str,
                 raise OSError(f'could not write {image_path}')
             height, width = image.shape[:2]
             images.append(dict(id=next_image_id, file_name=file_name, width=width, height=height))
-            for label, bbox, visible_area in boxes:
+            for label, bbox, visible_area, attributes in boxes:
                 annotations.append(
                     dict(id=next_annotation_id, image_id=next_image_id, category_id=label + 1,
-                         bbox=bbox, area=visible_area, iscrowd=0))
+                         bbox=bbox, area=visible_area, iscrowd=0, attributes=attributes))
                 next_annotation_id += 1
             written_files.append(osp.relpath(image_path, paths['root']))
             next_image_id += 1
@@ -255,8 +258,9 @@ def _remove_stale_images(img_dir: str, kept_file_names: set) -> None:
             os.remove(path)
 
 
-def _render_image(rng: np.random.Generator,
-                  spec: DemoDatasetSpec) -> Tuple[np.ndarray, List[Tuple[int, List[int], int]]]:
+def _render_image(
+        rng: np.random.Generator,
+        spec: DemoDatasetSpec) -> Tuple[np.ndarray, List[Tuple[int, List[int], int, dict]]]:
     """Draws one image and its boxes.
 
     Args:
@@ -264,8 +268,9 @@ def _render_image(rng: np.random.Generator,
         spec: Dataset parameters.
 
     Returns:
-        The BGR uint8 image and one ``(label, [x, y, w, h], visible pixel count)`` per object
-        that stays visible enough; labels index :data:`DEMO_CLASSES`.
+        The BGR uint8 image and one ``(label, [x, y, w, h], visible pixel count, attributes)``
+        per object that stays visible enough; labels index :data:`DEMO_CLASSES`, attributes
+        are the annotation's ``attributes`` (``size``, ``hue``, ``covered``).
     """
     long_side = spec.image_size
     short_side = int(round(long_side * _SHORT_SIDE_RATIO))
@@ -275,18 +280,20 @@ def _render_image(rng: np.random.Generator,
 
     # instance_map holds, per pixel, 1 + the index of the object on top there (0: background).
     instance_map = np.zeros((height, width), np.int32)
-    labels, full_areas = [], []
+    labels, full_areas, drawn_as = [], [], []
     num_objects = int(rng.integers(spec.min_objects, spec.max_objects + 1))
     size_scale = long_side / _REFERENCE_SIDE
     for _ in range(num_objects):
         label = int(rng.integers(len(DEMO_CLASSES)))
-        size_low, size_high = _SIZE_RANGES[rng.choice(len(_SIZE_RANGES), p=_SIZE_PROBABILITIES)]
+        size_index = rng.choice(len(_SIZE_RANGES), p=_SIZE_PROBABILITIES)
+        size_low, size_high = _SIZE_RANGES[size_index]
         size = rng.uniform(size_low, size_high) * size_scale
         outlines, holes = _shape_polygons(rng, DEMO_CLASSES[label], size)
         mask = _place_object(rng, outlines, holes, instance_map, full_areas, spec)
         if mask is None:
             continue
-        _paint_object(rng, canvas, mask, label)
+        class_hue = _paint_object(rng, canvas, mask, label)
+        drawn_as.append(dict(size=_SIZE_NAMES[size_index], hue='class' if class_hue else 'any'))
         labels.append(label)
         full_areas.append(int(mask.sum()))
         instance_map[mask] = len(labels)
@@ -300,7 +307,8 @@ def _render_image(rng: np.random.Generator,
         ys, xs = np.nonzero(instance_map == index + 1)
         x_min, y_min = int(xs.min()), int(ys.min())
         bbox = [x_min, y_min, int(xs.max()) - x_min + 1, int(ys.max()) - y_min + 1]
-        boxes.append((label, bbox, visible_area))
+        attributes = dict(drawn_as[index], covered='no' if visible_area == full_area else 'partly')
+        boxes.append((label, bbox, visible_area, attributes))
     return np.clip(canvas, 0, 255).astype(np.uint8), boxes
 
 
@@ -470,16 +478,20 @@ def _rasterise(outlines: List[np.ndarray], holes: List[np.ndarray], height: int,
 
 
 def _paint_object(rng: np.random.Generator, canvas: np.ndarray, mask: np.ndarray,
-                  label: int) -> None:
+                  label: int) -> bool:
     """Paints an object of class ``label`` into ``canvas`` (float BGR) where ``mask`` is set.
 
     The fill is a saturated colour, of the class's hue (jittered) or, for a quarter of the
     objects, of any hue; it is shaded by a linear light gradient across the object and a little
     pixel noise.
+
+    Returns:
+        Whether the object took its class's hue.
     """
     ys, xs = np.nonzero(mask)
     y_min, y_max, x_min, x_max = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
-    if rng.random() < _ANY_HUE_FRACTION:
+    class_hue = rng.random() >= _ANY_HUE_FRACTION
+    if not class_hue:
         hue = rng.uniform(0, 180)
     else:
         hue = _CLASS_HUES[label] + rng.uniform(-_HUE_JITTER, _HUE_JITTER)
@@ -493,3 +505,4 @@ def _paint_object(rng: np.random.Generator, canvas: np.ndarray, mask: np.ndarray
     fill += rng.normal(0.0, 4.0, fill.shape).astype(np.float32)
     patch_mask = mask[y_min:y_max, x_min:x_max]
     canvas[y_min:y_max, x_min:x_max][patch_mask] = fill[patch_mask]
+    return class_hue

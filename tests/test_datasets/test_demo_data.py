@@ -48,6 +48,18 @@ def test_same_seed_gives_identical_bytes(tmp_path):
     assert first.keys() == other_seed.keys() and first != other_seed
 
 
+def test_annotations_record_how_each_object_was_drawn(tmp_path):
+    paths = generate_demo_dataset(str(tmp_path), **dict(TINY_SPEC, num_unlabeled=30))
+    seen = {key: set() for key in ('size', 'hue', 'covered')}
+    for annotation in _load_split(paths, 'unlabeled')['annotations']:
+        attributes = annotation['attributes']
+        assert attributes.keys() == seen.keys()
+        for key, value in attributes.items():
+            seen[key].add(value)
+    assert seen == dict(size={'small', 'medium', 'large'}, hue={'class', 'any'},
+                        covered={'no', 'partly'})
+
+
 def test_annotations_are_valid(tmp_path):
     paths = generate_demo_dataset(str(tmp_path), **TINY_SPEC)
 

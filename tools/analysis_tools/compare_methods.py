@@ -45,6 +45,7 @@ import matplotlib
 import numpy as np
 
 from mum.analysis.logs import START_FOLDER, LogError, read_run_scalars
+from mum.analysis.mean_std import mean_std
 from mum.engine.hooks.safe_checkpoint_hook import last_complete_checkpoint
 
 matplotlib.use('Agg')
@@ -190,19 +191,6 @@ def run_result(work_dir: str) -> dict:
                   PSEUDO_LABEL_METRICS['pseudo recall'])
     result['curves'] = {key: scalars[key] for key in curve_keys if key in scalars}
     return result
-
-
-def mean_std(values: Sequence[float], percent: bool) -> str:
-    """'mean ± std' (sample std over seeds; just the value for one seed), or 'n/a'."""
-    values = [v for v in values if v is not None]
-    if not values:
-        return 'n/a'
-    scale = 100.0 if percent else 1.0
-    mean = scale * float(np.mean(values))
-    if len(values) == 1:
-        return f'{mean:.1f}' if percent else f'{mean:.2f}'
-    std = scale * float(np.std(values, ddof=1))
-    return f'{mean:.1f} ± {std:.1f}' if percent else f'{mean:.2f} ± {std:.2f}'
 
 
 def markdown_tables(results: Dict[str, Dict[int, dict]]) -> str:

@@ -1,0 +1,117 @@
+"""Which objects a teacher's pseudo-labels find, by class, size and annotated attribute.
+
+    python tools/test.py CONFIG CHECKPOINT --out unlabeled.pkl --cfg-options \\
+        test_dataloader.dataset.ann_file=annotations/unlabeled.json \\
+        test_dataloader.dataset.data_prefix.img=images/unlabeled/ \\
+        test_evaluator.ann_file=data/demo/annotations/unlabeled.json
+    python tools/analysis_tools/recall_by_kind.py data/demo/annotations/unlabeled.json \\
+        A.pkl [B.pkl ...] [--names A B ...] [--score-thr 0.7] [--iou-thr 0.5] [--out table.md]
+
+The first command has the teacher predict on the unlabeled images (any split with ground truth
+will do); this one keeps its boxes scoring at least --score-thr (the pseudo-label threshold tau)
+and prints, for every kind of ground-truth object (class, COCO area range, each key of the
+annotations' ``attributes``), the share that such a box finds, with the overall precision,
+recall and boxes per image. One column per prediction file; files given the same --names entry
+(e.g. the seeds of one method) share a column of mean ± std over them.
+
+The test pipeline's single scale stands in for the weak view the teacher sees in training (a
+random scale and flip), so the numbers are close to, not equal to, the training log's.
+"""
+import argparse
+import json
+import os.path as osp
+import pickle
+import sys
+from typing import Dict, List
+
+from mum.analysis.mean_std import mean_std
+from mum.evaluation.recall_by_kind import RecallByKind, recall_by_kind
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('ann_file', help='COCO json of the predicted images, with ground truth')
+    parser.add_argument('predictions', nargs='+', help='pickles written by tools/test.py --out')
+    parser.add_argument('--names', nargs='+',
+                        help='a column name per prediction file (default: the file names); '
+                        'files with the same name are averaged')
+    parser.add_argument('--score-thr', type=float, default=0.7,
+                        help='boxes scoring at least this count (default 0.7, the recipes\' tau)')
+    parser.add_argument('--iou-thr', type=float, default=0.5, help='smallest IoU of a match')
+    parser.add_argument('--out', help='also write the table to this markdown file')
+    args = parser.parse_args(argv)
+    if args.names is not None and len(args.names) != len(args.predictions):
+        parser.error(f'--names gives {len(args.names)} names for {len(args.predictions)} '
+                     'prediction files; give one per file.')
+    return args
+
+
+def load_annotations(path: str) -> dict:
+    """The COCO dict at ``path``; SystemExit with one sentence if it is unusable."""
+    try:
+        with open(path, encoding='utf-8') as ann_file:
+            coco = json.load(ann_file)
+    except (OSError, ValueError) as error:
+        raise SystemExit(f'Annotation file {path!r} could not be read as JSON: {error}.')
+    missing = [key for key in ('images', 'annotations', 'categories') if key not in coco]
+    if missing:
+        raise SystemExit(f'Annotation file {path!r} has no {", ".join(missing)}: expected a COCO '
+                         'file with the ground truth of the predicted images.')
+    return coco
+
+
+def load_predictions(path: str) -> List[dict]:
+    """The predictions in ``path``; SystemExit with one sentence if they are not test.py's."""
+    try:
+        with open(path, 'rb') as pickle_file:
+            predictions = pickle.load(pickle_file)
+    except (OSError, pickle.UnpicklingError, EOFError) as error:
+        raise SystemExit(f'Prediction file {path!r} could not be read as a pickle: {error}.')
+    if not isinstance(predictions, list) or not all(
+            isinstance(p, dict) and 'img_id' in p and 'pred_instances' in p for p in predictions):
+        raise SystemExit(f'Prediction file {path!r} is not a list of dicts with img_id and '
+                         'pred_instances: expected the file tools/test.py --out writes.')
+    return predictions
+
+
+def markdown_table(results: Dict[str, List[RecallByKind]]) -> str:
+    """One row per overall number and per kind of object, one column per name."""
+    names = list(results)
+    lines = ['| | ground-truth boxes | ' + ' | '.join(names) + ' |',
+             '|---|---|' + '---|' * len(names)]
+    for label, field in (('precision (%)', 'precision'), ('recall (%)', 'recall')):
+        cells = [mean_std([getattr(r, field) for r in results[n]], True) for n in names]
+        lines.append(f'| {label} | | ' + ' | '.join(cells) + ' |')
+    cells = [mean_std([r.boxes_per_image for r in results[n]], False) for n in names]
+    lines.append('| boxes per image | | ' + ' | '.join(cells) + ' |')
+    first = results[names[0]][0]
+    for group, kinds in first.groups.items():
+        for kind, counts in kinds.items():
+            cells = [mean_std([r.groups.get(group, {}).get(kind, counts._replace(total=0)).recall
+                               for r in results[n]], True) for n in names]
+            lines.append(f'| recall of {group} = {kind} (%) | {counts.total} | ' +
+                         ' | '.join(cells) + ' |')
+    return '\n'.join(lines) + '\n'
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    coco = load_annotations(args.ann_file)
+    names = args.names or [osp.splitext(osp.basename(p))[0] for p in args.predictions]
+    results: Dict[str, List[RecallByKind]] = {}
+    for name, path in zip(names, args.predictions):
+        try:
+            result = recall_by_kind(load_predictions(path), coco, args.score_thr, args.iou_thr)
+        except ValueError as error:
+            raise SystemExit(f'{path}: {error}')
+        results.setdefault(name, []).append(result)
+    table = (f'Boxes scoring >= {args.score_thr}, matched at IoU >= {args.iou_thr} '
+             f'against {args.ann_file}.\n\n' + markdown_table(results))
+    sys.stdout.write(table)
+    if args.out:
+        with open(args.out, 'w', encoding='utf-8') as out_file:
+            out_file.write(table)
+
+
+if __name__ == '__main__':
+    main()
