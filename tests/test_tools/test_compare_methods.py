@@ -1,5 +1,6 @@
 """compare_methods: tiny real runs over two seeds, and the mean ± std arithmetic of its table."""
 import json
+import os
 import os.path as osp
 import subprocess
 
@@ -178,3 +179,64 @@ def test_continue_from_a_run_without_a_checkpoint_is_one_sentence(tmp_path):
                               tmp_path / 'old', '--no-oracle', '--configs',
                               'configs/mum/demo_mum.py')
     assert 'old/demo_mum/seed0/last_checkpoint does not exist' in message
+
+
+def _comparison_with_checkpoint(tmp_path):
+    """A finished demo_mum seed-0 run with a log and an iteration-300 checkpoint."""
+    work_dir = tmp_path / 'compare' / 'demo_mum' / 'seed0'
+    _write_log(work_dir, [0.4, 0.6])
+    (work_dir / 'iter_300.pth').write_bytes(b'checkpoint')
+    (work_dir / 'last_checkpoint').write_text(str(work_dir / 'iter_300.pth'))
+    (work_dir / 'compare_methods.finished').write_text('done\n')
+    return work_dir
+
+
+def test_test_data_evaluates_the_last_checkpoint_once_and_joins_the_table(tmp_path,
+                                                                          monkeypatch):
+    compare_methods = import_tool('analysis_tools/compare_methods.py')
+    work_dir = _comparison_with_checkpoint(tmp_path)
+    data_dir = tmp_path / 'demo_val480'
+    (data_dir / 'annotations').mkdir(parents=True)
+    (data_dir / 'annotations' / 'val.json').write_text('{}')
+    commands = []
+
+    def fake_test(command):
+        commands.append(command)
+        timestamp = f'2026010{len(commands)}_000000'  # a new start folder per evaluation
+        start = osp.join(command[command.index('--work-dir') + 1], timestamp)
+        os.makedirs(start)
+        with open(osp.join(start, f'{timestamp}.json'), 'w') as metrics:
+            json.dump({'coco/bbox_mAP_50': 0.5 + 0.05 * len(commands),
+                       'coco/bbox_mAP': 0.25}, metrics)
+        return subprocess.CompletedProcess(command, 0)
+
+    monkeypatch.setattr(compare_methods.subprocess, 'run', fake_test)
+    arguments = ['--out-dir', str(tmp_path / 'compare'), '--seeds', '0', '--no-oracle',
+                 '--configs', 'configs/mum/demo_mum.py', '--skip-training',
+                 '--test-data', str(data_dir)]
+    compare_methods.main(arguments)
+
+    [command] = commands
+    assert command[1].endswith(osp.join('tools', 'test.py'))
+    assert command[3] == str(work_dir / 'iter_300.pth')
+    assert f'test_dataloader.dataset.data_root={data_dir}/' in command
+    assert f'test_evaluator.ann_file={data_dir}/annotations/val.json' in command
+    table = (tmp_path / 'compare' / 'comparison.md').read_text()
+    assert 'test-data teacher AP50 | test-data teacher AP |' in table
+    assert '| 55.0 | 25.0 |' in table
+
+    compare_methods.main(arguments)  # same data and checkpoint: kept
+    assert len(commands) == 1
+    (work_dir / 'iter_400.pth').write_bytes(b'a later checkpoint')
+    (work_dir / 'last_checkpoint').write_text(str(work_dir / 'iter_400.pth'))
+    compare_methods.main(arguments)
+    assert len(commands) == 2 and commands[1][3] == str(work_dir / 'iter_400.pth')
+    assert '| 60.0 | 25.0 |' in (tmp_path / 'compare' / 'comparison.md').read_text()
+
+
+def test_test_data_without_a_validation_split_is_one_sentence(tmp_path):
+    _comparison_with_checkpoint(tmp_path)
+    message = exit_in_process(TOOL, '--out-dir', tmp_path / 'compare', '--seeds', '0',
+                              '--no-oracle', '--configs', 'configs/mum/demo_mum.py',
+                              '--skip-training', '--test-data', tmp_path / 'nothing')
+    assert 'nothing/annotations/val.json does not exist' in message

@@ -3,7 +3,7 @@
     python tools/analysis_tools/compare_methods.py --out-dir work_dirs/compare --seeds 0 1 2 \
         [--configs configs/supervised/demo_supervised.py ... configs/mum/demo_mum.py] \
         [--no-oracle] [--max-iters 300] [--val-interval 100] [--continue-from OLD_OUT_DIR] \
-        [--cfg-options k=v ...]
+        [--test-data DATA_DIR] [--cfg-options k=v ...]
 
 Every config is trained by tools/train.py once per seed (one run after the other, seed by seed,
 logs in OUT_DIR/<run>/seed<k>/) with the same --max-iters, --val-interval and extra
@@ -23,6 +23,15 @@ Run again with the same OUT_DIR, it keeps every run that finished (the one that 
 OUT_DIR/<run>/seed<k>/compare_methods.finished; delete that folder to train it again) and
 resumes a stopped one from its last checkpoint, so a comparison longer than one sitting can be
 spread over several. --skip-training only re-reads the work dirs already in OUT_DIR.
+
+--test-data DATA_DIR also evaluates each run's teacher at its last checkpoint on
+DATA_DIR/annotations/val.json (images in DATA_DIR/images/val/), a larger evaluation split than
+the one the runs log: ``tools/misc/make_demo_data.py --out DATA_DIR --num-val 480`` makes the
+demo's, whose first 120 images are the usual validation split. Its teacher AP50 and AP join the
+tables as ``test-data teacher AP50`` and ``test-data teacher AP``; each run keeps the result in
+OUT_DIR/<run>/seed<k>/test_data.json, evaluated again only when DATA_DIR or the checkpoint
+changes. On the demo's 120 validation images the choice of images alone moves one model's AP50
+by several points (docs/demo.md), as much as the seeds do.
 
 --continue-from OLD_OUT_DIR gives a longer schedule of an earlier comparison without training
 its first part again: each run that has no checkpoint in OUT_DIR yet gets a copy of the last
@@ -71,8 +80,14 @@ PSEUDO_LABEL_METRICS = {
     'pseudo recall': 'unsup_pseudo_recall',
     'pseudo-boxes / img': 'unsup_pseudo_boxes_per_img',
 }
+# name in the table -> key in tools/test.py's metrics of the teacher on --test-data
+TEST_DATA_METRICS = {
+    'test-data teacher AP50': 'coco/bbox_mAP_50',
+    'test-data teacher AP': 'coco/bbox_mAP',
+}
+TEST_DATA_RESULT = 'test_data.json'
 PERCENT_METRICS = ('teacher AP50', 'teacher AP', 'student AP50', 'pseudo precision',
-                   'pseudo recall')
+                   'pseudo recall', *TEST_DATA_METRICS)
 
 
 class Run(NamedTuple):
@@ -95,10 +110,14 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--val-interval', type=int, help='the same evaluation interval for all')
     parser.add_argument('--continue-from', metavar='OLD_OUT_DIR',
                         help='start each run from its last checkpoint in this earlier --out-dir')
+    parser.add_argument('--test-data', metavar='DATA_DIR',
+                        help='also evaluate each run\'s last checkpoint on the validation split '
+                        'of this dataset folder')
     parser.add_argument('--cfg-options', nargs='+', default=[],
                         help='extra key=value overrides given to every run')
     parser.add_argument('--skip-training', action='store_true',
-                        help='only summarise the work dirs already in --out-dir')
+                        help='only summarise the work dirs already in --out-dir (evaluating '
+                        'them on --test-data where given)')
     return parser.parse_args(argv)
 
 
@@ -169,13 +188,54 @@ def continue_from(old_work_dir: str, work_dir: str) -> None:
     print(f'{work_dir} continues from {checkpoint}.', flush=True)
 
 
+def evaluate_on_test_data(run: Run, seed: int, work_dir: str, data_dir: str,
+                          cfg_options: Sequence[str]) -> None:
+    """Evaluates the run's teacher at its last checkpoint on ``data_dir``'s validation split.
+
+    Writes ``work_dir``/test_data.json (the data dir, the checkpoint and tools/test.py's
+    metrics); nothing is done when that file already names the same data dir and checkpoint.
+    ``cfg_options`` are the comparison's --cfg-options, given to tools/test.py as to training.
+    """
+    checkpoint = last_complete_checkpoint(work_dir)
+    if checkpoint is None:
+        raise SystemExit(f'--test-data: {run.name} (seed {seed}) has no checkpoint in {work_dir} '
+                         'to evaluate.')
+    data_dir = osp.abspath(data_dir)
+    ann_file = osp.join(data_dir, 'annotations', 'val.json')
+    if not osp.isfile(ann_file):
+        raise SystemExit(f'--test-data: {ann_file} does not exist; expected a dataset folder '
+                         'with annotations/val.json and images/val/ (e.g. one made by '
+                         'tools/misc/make_demo_data.py --num-val 480).')
+    result_path = osp.join(work_dir, TEST_DATA_RESULT)
+    wanted = dict(test_data=data_dir, checkpoint=osp.basename(checkpoint))
+    if osp.isfile(result_path):
+        with open(result_path, encoding='utf-8') as result_file:
+            if {k: v for k, v in json.load(result_file).items() if k in wanted} == wanted:
+                return
+    test_dir = osp.join(work_dir, 'test_data')
+    command = [sys.executable, osp.join(REPO, 'tools', 'test.py'), run.config, checkpoint,
+               '--work-dir', test_dir, '--cfg-options', *run.options, *cfg_options,
+               f'test_dataloader.dataset.data_root={data_dir}/',
+               f'test_evaluator.ann_file={ann_file}']
+    print('$', ' '.join(command), flush=True)
+    if subprocess.run(command).returncode != 0:
+        raise SystemExit(f'Evaluating {run.name} (seed {seed}) on {data_dir} failed; its log is '
+                         f'in {test_dir}.')
+    starts = sorted(name for name in os.listdir(test_dir) if START_FOLDER.match(name))
+    with open(osp.join(test_dir, starts[-1], f'{starts[-1]}.json'), encoding='utf-8') as metrics:
+        wanted['metrics'] = json.load(metrics)
+    with open(result_path, 'w', encoding='utf-8') as result_file:
+        json.dump(wanted, result_file, indent=1, sort_keys=True)
+
+
 def run_result(work_dir: str) -> dict:
     """One finished run's numbers and curves.
 
     Returns:
         dict: ``iterations`` (of the last evaluation), each FINAL_METRICS name (last value, or
         None), each PSEUDO_LABEL_METRICS name (mean over the logged intervals, or None when the
-        run made no pseudo-labels) and ``curves``: ``{log key: (iters, values)}`` of the teacher
+        run made no pseudo-labels), each TEST_DATA_METRICS name when the run was evaluated on
+        --test-data, and ``curves``: ``{log key: (iters, values)}`` of the teacher
         AP50 and the pseudo-label precision and recall.
     """
     scalars = read_run_scalars(work_dir)
@@ -187,6 +247,11 @@ def run_result(work_dir: str) -> dict:
         result[name] = scalars[key][1][-1] if key in scalars else None
     for name, key in PSEUDO_LABEL_METRICS.items():
         result[name] = float(np.mean(scalars[key][1])) if key in scalars else None
+    test_data_path = osp.join(work_dir, TEST_DATA_RESULT)
+    if osp.isfile(test_data_path):
+        with open(test_data_path, encoding='utf-8') as test_data_file:
+            metrics = json.load(test_data_file)['metrics']
+        result.update({name: metrics[key] for name, key in TEST_DATA_METRICS.items()})
     curve_keys = (ap50_key, PSEUDO_LABEL_METRICS['pseudo precision'],
                   PSEUDO_LABEL_METRICS['pseudo recall'])
     result['curves'] = {key: scalars[key] for key in curve_keys if key in scalars}
@@ -196,18 +261,20 @@ def run_result(work_dir: str) -> dict:
 def markdown_tables(results: Dict[str, Dict[int, dict]]) -> str:
     """The summary table (mean ± std over seeds) and the per-seed table."""
     names = [*FINAL_METRICS, *PSEUDO_LABEL_METRICS]
+    names += [name for name in TEST_DATA_METRICS
+              if any(name in r for by_seed in results.values() for r in by_seed.values())]
     lines = ['| run | seeds | iterations | ' + ' | '.join(names) + ' |',
              '|---|---|---|' + '---|' * len(names)]
     for run_name, by_seed in results.items():
         iterations = sorted({r['iterations'] for r in by_seed.values()})
-        cells = [mean_std([r[name] for r in by_seed.values()], name in PERCENT_METRICS)
+        cells = [mean_std([r.get(name) for r in by_seed.values()], name in PERCENT_METRICS)
                  for name in names]
         lines.append(f'| {run_name} | {len(by_seed)} | {"/".join(map(str, iterations))} | '
                      + ' | '.join(cells) + ' |')
     lines += ['', '| run | seed | ' + ' | '.join(names) + ' |', '|---|---|' + '---|' * len(names)]
     for run_name, by_seed in results.items():
         for seed, result in sorted(by_seed.items()):
-            cells = [mean_std([result[name]], name in PERCENT_METRICS) for name in names]
+            cells = [mean_std([result.get(name)], name in PERCENT_METRICS) for name in names]
             lines.append(f'| {run_name} | {seed} | ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines) + '\n'
 
@@ -287,7 +354,15 @@ def main(argv=None) -> None:
         for seed in args.seeds:
             for run in runs:
                 train(run, seed, run_dir(args.out_dir, run, seed), args)
+                if args.test_data:
+                    evaluate_on_test_data(run, seed, run_dir(args.out_dir, run, seed),
+                                          args.test_data, args.cfg_options)
                 summarise(runs, args.seeds, args.out_dir, require_all=False)
+    elif args.test_data:
+        for seed in args.seeds:
+            for run in runs:
+                evaluate_on_test_data(run, seed, run_dir(args.out_dir, run, seed), args.test_data,
+                                      args.cfg_options)
     try:
         table = summarise(runs, args.seeds, args.out_dir, require_all=True)
     except LogError as error:
