@@ -240,3 +240,15 @@ def test_test_data_without_a_validation_split_is_one_sentence(tmp_path):
                               '--no-oracle', '--configs', 'configs/mum/demo_mum.py',
                               '--skip-training', '--test-data', tmp_path / 'nothing')
     assert 'nothing/annotations/val.json does not exist' in message
+
+
+def test_test_data_from_another_generator_version_is_one_sentence(tmp_path):
+    _comparison_with_checkpoint(tmp_path)
+    data_dir = tmp_path / 'old_demo'
+    (data_dir / 'annotations').mkdir(parents=True)
+    (data_dir / 'annotations' / 'val.json').write_text('{}')
+    (data_dir / 'manifest.json').write_text(json.dumps(dict(generator_version=1, files=[])))
+    message = exit_in_process(TOOL, '--out-dir', tmp_path / 'compare', '--seeds', '0',
+                              '--no-oracle', '--configs', 'configs/mum/demo_mum.py',
+                              '--skip-training', '--test-data', data_dir)
+    assert 'old_demo holds demo data of another generator version' in message

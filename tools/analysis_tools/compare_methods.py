@@ -55,6 +55,7 @@ import numpy as np
 
 from mum.analysis.logs import START_FOLDER, LogError, read_run_scalars
 from mum.analysis.mean_std import mean_std
+from mum.datasets.demo_data import MANIFEST_NAME, read_complete_manifest
 from mum.engine.hooks.safe_checkpoint_hook import last_complete_checkpoint
 
 matplotlib.use('Agg')
@@ -206,6 +207,11 @@ def evaluate_on_test_data(run: Run, seed: int, work_dir: str, data_dir: str,
         raise SystemExit(f'--test-data: {ann_file} does not exist; expected a dataset folder '
                          'with annotations/val.json and images/val/ (e.g. one made by '
                          'tools/misc/make_demo_data.py --num-val 480).')
+    if osp.isfile(osp.join(data_dir, MANIFEST_NAME)) and read_complete_manifest(data_dir) is None:
+        # DemoShapesDataset would generate the default-sized dataset over it
+        raise SystemExit(f'--test-data: {data_dir} holds demo data of another generator version '
+                         'or an incomplete copy; make it again with tools/misc/make_demo_data.py '
+                         f'--out {data_dir} --num-val 480.')
     result_path = osp.join(work_dir, TEST_DATA_RESULT)
     wanted = dict(test_data=data_dir, checkpoint=osp.basename(checkpoint))
     if osp.isfile(result_path):
