@@ -8,6 +8,7 @@ from .checkpoint import (CheckpointError, build_detector, config_from_checkpoint
 from .logs import (LogError, merge_start_scalars, read_run_scalars, read_scalars,
                    run_scalars_files)
 from .mean_std import mean_std
+from .recall_by_kind import RecallByKind, RecallCount, object_kinds, recall_by_kind
 from .tile_statistics import (SIZE_BUCKETS, TileSpanStatistics, pipeline_geometry,
                               suggest_num_tiles, tile_grid, tile_pixel_edges, tiles_spanned)
 
@@ -16,6 +17,7 @@ __all__ = [
     'is_semi_state_dict', 'load_checkpoint_file',
     'plain_checkpoint', 'plain_detector_config', 'unwrap_unmix_necks', 'LogError',
     'merge_start_scalars', 'read_run_scalars', 'read_scalars', 'run_scalars_files', 'mean_std',
+    'RecallByKind', 'RecallCount', 'object_kinds', 'recall_by_kind',
     'SIZE_BUCKETS', 'TileSpanStatistics', 'pipeline_geometry', 'suggest_num_tiles', 'tile_grid',
     'tile_pixel_edges', 'tiles_spanned'
 ]

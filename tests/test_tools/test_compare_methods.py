@@ -8,6 +8,8 @@ import pytest
 from analysis_helpers import run_tool as run_in_process
 from conftest import REPO, exit_in_process, import_tool, run_tool
 
+from mum.datasets.demo_data import generate_demo_dataset
+
 TOOL = osp.join(REPO, 'tools', 'analysis_tools', 'compare_methods.py')
 TINY_RUN = ['train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
             'val_dataloader.num_workers=0', 'val_dataloader.persistent_workers=False',
@@ -196,8 +198,8 @@ def test_test_data_evaluates_the_last_checkpoint_once_and_joins_the_table(tmp_pa
     compare_methods = import_tool('analysis_tools/compare_methods.py')
     work_dir = _comparison_with_checkpoint(tmp_path)
     data_dir = tmp_path / 'demo_val480'
-    (data_dir / 'annotations').mkdir(parents=True)
-    (data_dir / 'annotations' / 'val.json').write_text('{}')
+    generate_demo_dataset(str(data_dir), num_labeled=1, num_unlabeled=1, num_val=2,
+                          image_size=64)
     commands = []
 
     def fake_test(command):
@@ -220,10 +222,12 @@ def test_test_data_evaluates_the_last_checkpoint_once_and_joins_the_table(tmp_pa
     assert command[1].endswith(osp.join('tools', 'test.py'))
     assert command[3] == str(work_dir / 'iter_300.pth')
     assert f'test_dataloader.dataset.data_root={data_dir}/' in command
+    assert 'test_dataloader.dataset.ann_file=annotations/val.json' in command
     assert f'test_evaluator.ann_file={data_dir}/annotations/val.json' in command
     table = (tmp_path / 'compare' / 'comparison.md').read_text()
     assert 'test-data teacher AP50 | test-data teacher AP |' in table
     assert '| 55.0 | 25.0 |' in table
+    assert f'validation split of {data_dir}.' in table
 
     compare_methods.main(arguments)  # same data and checkpoint: kept
     assert len(commands) == 1
@@ -234,21 +238,17 @@ def test_test_data_evaluates_the_last_checkpoint_once_and_joins_the_table(tmp_pa
     assert '| 60.0 | 25.0 |' in (tmp_path / 'compare' / 'comparison.md').read_text()
 
 
-def test_test_data_without_a_validation_split_is_one_sentence(tmp_path):
-    _comparison_with_checkpoint(tmp_path)
-    message = exit_in_process(TOOL, '--out-dir', tmp_path / 'compare', '--seeds', '0',
-                              '--no-oracle', '--configs', 'configs/mum/demo_mum.py',
-                              '--skip-training', '--test-data', tmp_path / 'nothing')
-    assert 'nothing/annotations/val.json does not exist' in message
-
-
-def test_test_data_from_another_generator_version_is_one_sentence(tmp_path):
-    _comparison_with_checkpoint(tmp_path)
+@pytest.mark.parametrize('manifest', [None, dict(generator_version=1, files=[])],
+                         ids=['no manifest', 'another generator version'])
+def test_test_data_that_is_not_demo_data_is_refused_before_training(tmp_path, manifest):
     data_dir = tmp_path / 'old_demo'
     (data_dir / 'annotations').mkdir(parents=True)
     (data_dir / 'annotations' / 'val.json').write_text('{}')
-    (data_dir / 'manifest.json').write_text(json.dumps(dict(generator_version=1, files=[])))
+    if manifest is not None:
+        (data_dir / 'manifest.json').write_text(json.dumps(manifest))
+    # no run has trained here: the data is checked first
     message = exit_in_process(TOOL, '--out-dir', tmp_path / 'compare', '--seeds', '0',
                               '--no-oracle', '--configs', 'configs/mum/demo_mum.py',
-                              '--skip-training', '--test-data', data_dir)
-    assert 'old_demo holds demo data of another generator version' in message
+                              '--test-data', data_dir)
+    assert 'old_demo is not a complete demo dataset of this generator version' in message
+    assert not (tmp_path / 'compare' / 'demo_mum').exists()

@@ -50,7 +50,7 @@ def test_bad_prediction_file_gets_one_sentence(tmp_path, case):
         expected = 'expected the file tools/test.py --out writes'
     else:
         predictions = _write(tmp_path, 'p.pkl', [dict(PREDICTION, img_id=99)])
-        expected = 'image id 99'
+        expected = 'expected each image once'
     with pytest.raises(SystemExit) as exit_info:
         import_tool('analysis_tools/recall_by_kind.py').main([ann_file, str(predictions)])
     assert expected in str(exit_info.value) and 'p.pkl' in str(exit_info.value)
@@ -59,9 +59,15 @@ def test_bad_prediction_file_gets_one_sentence(tmp_path, case):
 def test_annotation_file_without_ground_truth_is_named(tmp_path):
     ann_file = _write(tmp_path, 'gt.json', dict(images=[], categories=[]))
     predictions = _write(tmp_path, 'p.pkl', [PREDICTION])
-    with pytest.raises(SystemExit, match='gt.json.*has no annotations'):
+    with pytest.raises(SystemExit, match=r"gt.json has no list under key\(s\) \['annotations'\]"):
         import_tool('analysis_tools/recall_by_kind.py').main([ann_file, predictions])
 
 
 def test_names_must_match_the_files(tmp_path):
     assert exit_in_process(TOOL, 'gt.json', 'a.pkl', 'b.pkl', '--names', 'one') == 2
+
+
+def test_mean_std_leaves_out_runs_without_the_number():
+    from mum.analysis.mean_std import mean_std
+    assert mean_std([0.5, float('nan'), None], percent=True) == '50.0'
+    assert mean_std([float('nan')], percent=True) == 'n/a'

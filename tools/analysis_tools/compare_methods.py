@@ -24,10 +24,10 @@ OUT_DIR/<run>/seed<k>/compare_methods.finished; delete that folder to train it a
 resumes a stopped one from its last checkpoint, so a comparison longer than one sitting can be
 spread over several. --skip-training only re-reads the work dirs already in OUT_DIR.
 
---test-data DATA_DIR also evaluates each run's teacher at its last checkpoint on
-DATA_DIR/annotations/val.json (images in DATA_DIR/images/val/), a larger evaluation split than
-the one the runs log: ``tools/misc/make_demo_data.py --out DATA_DIR --num-val 480`` makes the
-demo's, whose first 120 images are the usual validation split. Its teacher AP50 and AP join the
+--test-data DATA_DIR also evaluates each run's teacher at its last checkpoint on the validation
+split of the demo data in DATA_DIR (annotations/val.json, images/val/), a larger split than the
+one the runs log: ``tools/misc/make_demo_data.py --out DATA_DIR --num-val 480`` makes it, and
+its first 120 images are the usual validation split. Its teacher AP50 and AP join the
 tables as ``test-data teacher AP50`` and ``test-data teacher AP``; each run keeps the result in
 OUT_DIR/<run>/seed<k>/test_data.json, evaluated again only when DATA_DIR or the checkpoint
 changes. On the demo's 120 validation images the choice of images alone moves one model's AP50
@@ -189,29 +189,34 @@ def continue_from(old_work_dir: str, work_dir: str) -> None:
     print(f'{work_dir} continues from {checkpoint}.', flush=True)
 
 
+def check_test_data(data_dir: str) -> str:
+    """The absolute path of ``data_dir`` once it is a complete demo dataset of this generator.
+
+    Anything else is refused in one sentence: DemoShapesDataset would generate the default-sized
+    dataset over a folder without a complete manifest of this version.
+    """
+    data_dir = osp.abspath(data_dir)
+    if read_complete_manifest(data_dir) is None:
+        raise SystemExit(f'--test-data: {data_dir} is not a complete demo dataset of this '
+                         f'generator version (no matching {MANIFEST_NAME}); make one with '
+                         f'tools/misc/make_demo_data.py --out {data_dir} --num-val 480.')
+    return data_dir
+
+
 def evaluate_on_test_data(run: Run, seed: int, work_dir: str, data_dir: str,
                           cfg_options: Sequence[str]) -> None:
     """Evaluates the run's teacher at its last checkpoint on ``data_dir``'s validation split.
 
     Writes ``work_dir``/test_data.json (the data dir, the checkpoint and tools/test.py's
     metrics); nothing is done when that file already names the same data dir and checkpoint.
-    ``cfg_options`` are the comparison's --cfg-options, given to tools/test.py as to training.
+    ``data_dir`` has passed :func:`check_test_data`; ``cfg_options`` are the comparison's
+    --cfg-options, given to tools/test.py as to training.
     """
-    checkpoint = last_complete_checkpoint(work_dir)
-    if checkpoint is None:
+    named = last_complete_checkpoint(work_dir)
+    if named is None:
         raise SystemExit(f'--test-data: {run.name} (seed {seed}) has no checkpoint in {work_dir} '
                          'to evaluate.')
-    data_dir = osp.abspath(data_dir)
-    ann_file = osp.join(data_dir, 'annotations', 'val.json')
-    if not osp.isfile(ann_file):
-        raise SystemExit(f'--test-data: {ann_file} does not exist; expected a dataset folder '
-                         'with annotations/val.json and images/val/ (e.g. one made by '
-                         'tools/misc/make_demo_data.py --num-val 480).')
-    if osp.isfile(osp.join(data_dir, MANIFEST_NAME)) and read_complete_manifest(data_dir) is None:
-        # DemoShapesDataset would generate the default-sized dataset over it
-        raise SystemExit(f'--test-data: {data_dir} holds demo data of another generator version '
-                         'or an incomplete copy; make it again with tools/misc/make_demo_data.py '
-                         f'--out {data_dir} --num-val 480.')
+    checkpoint = osp.join(work_dir, osp.basename(named))  # the pointer may name another machine
     result_path = osp.join(work_dir, TEST_DATA_RESULT)
     wanted = dict(test_data=data_dir, checkpoint=osp.basename(checkpoint))
     if osp.isfile(result_path):
@@ -222,13 +227,19 @@ def evaluate_on_test_data(run: Run, seed: int, work_dir: str, data_dir: str,
     command = [sys.executable, osp.join(REPO, 'tools', 'test.py'), run.config, checkpoint,
                '--work-dir', test_dir, '--cfg-options', *run.options, *cfg_options,
                f'test_dataloader.dataset.data_root={data_dir}/',
-               f'test_evaluator.ann_file={ann_file}']
+               'test_dataloader.dataset.ann_file=annotations/val.json',
+               'test_dataloader.dataset.data_prefix.img=images/val/',
+               f'test_evaluator.ann_file={data_dir}/annotations/val.json']
     print('$', ' '.join(command), flush=True)
     if subprocess.run(command).returncode != 0:
         raise SystemExit(f'Evaluating {run.name} (seed {seed}) on {data_dir} failed; its log is '
                          f'in {test_dir}.')
     starts = sorted(name for name in os.listdir(test_dir) if START_FOLDER.match(name))
-    with open(osp.join(test_dir, starts[-1], f'{starts[-1]}.json'), encoding='utf-8') as metrics:
+    metrics_path = osp.join(test_dir, starts[-1], f'{starts[-1]}.json') if starts else None
+    if metrics_path is None or not osp.isfile(metrics_path):
+        raise SystemExit(f'Evaluating {run.name} (seed {seed}) on {data_dir} wrote no metrics '
+                         f'file in {test_dir}.')
+    with open(metrics_path, encoding='utf-8') as metrics:
         wanted['metrics'] = json.load(metrics)
     with open(result_path, 'w', encoding='utf-8') as result_file:
         json.dump(wanted, result_file, indent=1, sort_keys=True)
@@ -256,8 +267,10 @@ def run_result(work_dir: str) -> dict:
     test_data_path = osp.join(work_dir, TEST_DATA_RESULT)
     if osp.isfile(test_data_path):
         with open(test_data_path, encoding='utf-8') as test_data_file:
-            metrics = json.load(test_data_file)['metrics']
+            test_data = json.load(test_data_file)
+        metrics = test_data['metrics']
         result.update({name: metrics[key] for name, key in TEST_DATA_METRICS.items()})
+        result['test data'] = test_data['test_data']
     curve_keys = (ap50_key, PSEUDO_LABEL_METRICS['pseudo precision'],
                   PSEUDO_LABEL_METRICS['pseudo recall'])
     result['curves'] = {key: scalars[key] for key in curve_keys if key in scalars}
@@ -277,6 +290,11 @@ def markdown_tables(results: Dict[str, Dict[int, dict]]) -> str:
                  for name in names]
         lines.append(f'| {run_name} | {len(by_seed)} | {"/".join(map(str, iterations))} | '
                      + ' | '.join(cells) + ' |')
+    test_data = sorted({r['test data'] for by_seed in results.values() for r in by_seed.values()
+                        if 'test data' in r})
+    if test_data:
+        lines += ['', 'test-data: the teacher at its last checkpoint on the validation split of '
+                  + ', '.join(test_data) + '.']
     lines += ['', '| run | seed | ' + ' | '.join(names) + ' |', '|---|---|' + '---|' * len(names)]
     for run_name, by_seed in results.items():
         for seed, result in sorted(by_seed.items()):
@@ -356,19 +374,16 @@ def main(argv=None) -> None:
     args = parse_args(argv)
     os.makedirs(args.out_dir, exist_ok=True)
     runs = comparison_runs(args.configs, oracle=not args.no_oracle)
-    if not args.skip_training:
-        for seed in args.seeds:
-            for run in runs:
-                train(run, seed, run_dir(args.out_dir, run, seed), args)
-                if args.test_data:
-                    evaluate_on_test_data(run, seed, run_dir(args.out_dir, run, seed),
-                                          args.test_data, args.cfg_options)
+    test_data = check_test_data(args.test_data) if args.test_data else None
+    for seed in args.seeds:
+        for run in runs:
+            work_dir = run_dir(args.out_dir, run, seed)
+            if not args.skip_training:
+                train(run, seed, work_dir, args)
+            if test_data:
+                evaluate_on_test_data(run, seed, work_dir, test_data, args.cfg_options)
+            if not args.skip_training:
                 summarise(runs, args.seeds, args.out_dir, require_all=False)
-    elif args.test_data:
-        for seed in args.seeds:
-            for run in runs:
-                evaluate_on_test_data(run, seed, run_dir(args.out_dir, run, seed), args.test_data,
-                                      args.cfg_options)
     try:
         table = summarise(runs, args.seeds, args.out_dir, require_all=True)
     except LogError as error:

@@ -18,14 +18,14 @@ The test pipeline's single scale stands in for the weak view the teacher sees in
 random scale and flip), so the numbers are close to, not equal to, the training log's.
 """
 import argparse
-import json
 import os.path as osp
 import pickle
 import sys
 from typing import Dict, List
 
 from mum.analysis.mean_std import mean_std
-from mum.evaluation.recall_by_kind import RecallByKind, recall_by_kind
+from mum.analysis.recall_by_kind import RecallByKind, recall_by_kind
+from mum.datasets.splits import SplitError, load_coco_json
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -49,14 +49,11 @@ def parse_args(argv=None) -> argparse.Namespace:
 def load_annotations(path: str) -> dict:
     """The COCO dict at ``path``; SystemExit with one sentence if it is unusable."""
     try:
-        with open(path, encoding='utf-8') as ann_file:
-            coco = json.load(ann_file)
-    except (OSError, ValueError) as error:
-        raise SystemExit(f'Annotation file {path!r} could not be read as JSON: {error}.')
-    missing = [key for key in ('images', 'annotations', 'categories') if key not in coco]
-    if missing:
-        raise SystemExit(f'Annotation file {path!r} has no {", ".join(missing)}: expected a COCO '
-                         'file with the ground truth of the predicted images.')
+        coco = load_coco_json(path)
+    except SplitError as error:
+        raise SystemExit(str(error))
+    if not isinstance(coco.get('categories'), list):
+        raise SystemExit(f'COCO annotation file {path} has no list under key categories.')
     return coco
 
 
@@ -84,11 +81,11 @@ def markdown_table(results: Dict[str, List[RecallByKind]]) -> str:
         lines.append(f'| {label} | | ' + ' | '.join(cells) + ' |')
     cells = [mean_std([r.boxes_per_image for r in results[n]], False) for n in names]
     lines.append('| boxes per image | | ' + ' | '.join(cells) + ' |')
-    first = results[names[0]][0]
-    for group, kinds in first.groups.items():
+    # every file covers the annotation file's images (recall_by_kind checks): same kinds, totals
+    for group, kinds in results[names[0]][0].groups.items():
         for kind, counts in kinds.items():
-            cells = [mean_std([r.groups.get(group, {}).get(kind, counts._replace(total=0)).recall
-                               for r in results[n]], True) for n in names]
+            cells = [mean_std([r.groups[group][kind].recall for r in results[n]], True)
+                     for n in names]
             lines.append(f'| recall of {group} = {kind} (%) | {counts.total} | ' +
                          ' | '.join(cells) + ' |')
     return '\n'.join(lines) + '\n'
@@ -103,7 +100,7 @@ def main(argv=None) -> None:
         try:
             result = recall_by_kind(load_predictions(path), coco, args.score_thr, args.iou_thr)
         except ValueError as error:
-            raise SystemExit(f'{path}: {error}')
+            raise SystemExit(f'{error} (annotation file {args.ann_file}, predictions {path})')
         results.setdefault(name, []).append(result)
     table = (f'Boxes scoring >= {args.score_thr}, matched at IoU >= {args.iou_thr} '
              f'against {args.ann_file}.\n\n' + markdown_table(results))

@@ -8,17 +8,16 @@ mmdet's CocoMetric gives AP per area range over all scores, not recall at one th
 from collections import defaultdict
 from typing import Dict, List, NamedTuple, Sequence
 
+import numpy as np
 import torch
 
-from .pseudo_label_quality import greedy_match
-
-# COCO's area ranges in pixels of the original image, as CocoMetric uses them.
-COCO_AREA_RANGES = (('small', 0.0, 32.0**2), ('medium', 32.0**2, 96.0**2),
-                    ('large', 96.0**2, float('inf')))
+from mum.evaluation.pseudo_label_quality import greedy_match
+from .tile_statistics import SIZE_BUCKETS, size_buckets
 
 
-class Found(NamedTuple):
-    """Ground-truth boxes of one kind that a confident box matched, and all of that kind."""
+class RecallCount(NamedTuple):
+    """Of the ground-truth boxes of one kind: how many a confident box matched, how many there
+    are."""
     found: int
     total: int
 
@@ -34,21 +33,25 @@ class RecallByKind(NamedTuple):
         precision: Matched confident boxes over all confident boxes.
         recall: Matched ground-truth boxes over all ground-truth boxes.
         boxes_per_image: Confident boxes per image.
-        groups: ``{group: {kind: Found}}``; groups are ``class``, ``COCO area`` and the keys of
-            the annotations' ``attributes``.
+        groups: ``{group: {kind: RecallCount}}``; groups are ``class``, ``COCO area`` and the
+            keys of the annotations' ``attributes``.
     """
     precision: float
     recall: float
     boxes_per_image: float
-    groups: Dict[str, Dict[str, Found]]
+    groups: Dict[str, Dict[str, RecallCount]]
 
 
 def object_kinds(annotation: dict, category_names: Dict[int, str]) -> Dict[str, str]:
-    """The kinds of one COCO annotation: ``{'class': name, 'COCO area': range, **attributes}``."""
+    """The kinds of one COCO annotation: ``{'class': name, 'COCO area': bucket, **attributes}``.
+
+    The COCO area bucket (small / medium / large) is taken on the annotation's ``area`` (the box
+    area where it has none) with COCO's thresholds 32^2 and 96^2 pixels.
+    """
     area = annotation.get('area', annotation['bbox'][2] * annotation['bbox'][3])
-    area_range = next(name for name, low, high in COCO_AREA_RANGES if low <= area < high)
-    kinds = {'class': category_names[annotation['category_id']], 'COCO area': area_range}
-    kinds.update({key: str(value) for key, value in annotation.get('attributes', {}).items()})
+    kinds = {'class': category_names[annotation['category_id']],
+             'COCO area': SIZE_BUCKETS[int(size_buckets(np.array([area]))[0])]}
+    kinds.update({key: str(value) for key, value in (annotation.get('attributes') or {}).items()})
     return kinds
 
 
@@ -60,10 +63,10 @@ def recall_by_kind(predictions: Sequence[dict], coco: dict, score_thr: float,
     log's pseudo-label precision and recall. Crowd annotations are left out.
 
     Args:
-        predictions: One dict per image as ``tools/test.py --out`` writes them: ``img_id`` and
-            ``pred_instances`` with ``bboxes`` (N, 4) x1y1x2y2 in the original image,
-            ``scores`` (N,) and ``labels`` (N,), label i being the i-th entry of
-            ``coco['categories']``.
+        predictions: One dict per image of ``coco``, as ``tools/test.py --out`` writes them:
+            ``img_id`` and ``pred_instances`` with ``bboxes`` (N, 4) x1y1x2y2 in the original
+            image, ``scores`` (N,) and ``labels`` (N,), label i being the i-th entry of
+            ``coco['categories']`` (the order mmdet's CocoDataset gives its classes).
         coco: The COCO dict of the same images, with ground truth.
         score_thr: Boxes scoring at least this count (the pseudo-label threshold tau).
         iou_thr: Smallest IoU of a match.
@@ -72,34 +75,46 @@ def recall_by_kind(predictions: Sequence[dict], coco: dict, score_thr: float,
         RecallByKind: overall precision, recall and boxes per image, and the counts by kind.
 
     Raises:
-        ValueError: when a prediction names an image the COCO dict does not have.
+        ValueError: when the predictions do not cover each image of ``coco`` exactly once, name
+            a label with no category, or an annotation names a category the file does not have.
     """
     category_ids = [category['id'] for category in coco['categories']]
     category_names = {category['id']: category['name'] for category in coco['categories']}
+    label_of_category = {category_id: label for label, category_id in enumerate(category_ids)}
     ground_truth: Dict[int, List[dict]] = defaultdict(list)
     for annotation in coco['annotations']:
+        if annotation['category_id'] not in label_of_category:
+            raise ValueError(f'Annotation {annotation.get("id")} has category_id '
+                             f'{annotation["category_id"]}, which is not among the categories.')
         if not annotation.get('iscrowd', 0):
             ground_truth[annotation['image_id']].append(annotation)
+    predicted_ids = [prediction['img_id'] for prediction in predictions]
     image_ids = {image['id'] for image in coco['images']}
+    if len(set(predicted_ids)) != len(predicted_ids) or set(predicted_ids) != image_ids:
+        raise ValueError(f'The predictions cover {len(set(predicted_ids) & image_ids)} of the '
+                         f'{len(image_ids)} images of the annotation file (with '
+                         f'{len(set(predicted_ids) - image_ids)} other image ids and '
+                         f'{len(predicted_ids) - len(set(predicted_ids))} repeats); expected '
+                         'each image once: were they made on another split?')
 
     groups: Dict[str, Dict[str, List[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     num_confident = num_matched = num_ground_truth = 0
     for prediction in predictions:
-        image_id = prediction['img_id']
-        if image_id not in image_ids:
-            raise ValueError(f'The predictions name image id {image_id}, which the annotation '
-                             'file does not have: were they made on another split?')
         instances = prediction['pred_instances']
-        confident = torch.as_tensor(instances['scores']) >= score_thr
+        scores = torch.as_tensor(instances['scores'])
+        confident = scores >= score_thr
         boxes = torch.as_tensor(instances['bboxes'])[confident].reshape(-1, 4)
         labels = torch.as_tensor(instances['labels'])[confident]
-        scores = torch.as_tensor(instances['scores'])[confident]
-        annotations = ground_truth[image_id]
+        if len(labels) and int(labels.max()) >= len(category_ids):
+            raise ValueError(f'A prediction on image {prediction["img_id"]} has label '
+                             f'{int(labels.max())}, but the annotation file has '
+                             f'{len(category_ids)} categories.')
+        annotations = ground_truth[prediction['img_id']]
         gt_boxes = torch.tensor([[x, y, x + w, y + h] for x, y, w, h in
                                  (a['bbox'] for a in annotations)]).reshape(-1, 4)
-        gt_labels = torch.tensor([category_ids.index(a['category_id']) for a in annotations],
+        gt_labels = torch.tensor([label_of_category[a['category_id']] for a in annotations],
                                  dtype=torch.long)
-        matches = greedy_match(boxes, labels, scores, gt_boxes, gt_labels, iou_thr)
+        matches = greedy_match(boxes, labels, scores[confident], gt_boxes, gt_labels, iou_thr)
         found = set(matches[matches >= 0].tolist())
         num_confident += len(boxes)
         num_matched += len(found)
@@ -113,5 +128,5 @@ def recall_by_kind(predictions: Sequence[dict], coco: dict, score_thr: float,
         precision=num_matched / num_confident if num_confident else float('nan'),
         recall=num_matched / num_ground_truth if num_ground_truth else float('nan'),
         boxes_per_image=num_confident / max(len(predictions), 1),
-        groups={group: {kind: Found(*counts) for kind, counts in sorted(kinds.items())}
+        groups={group: {kind: RecallCount(*counts) for kind, counts in sorted(kinds.items())}
                 for group, kinds in groups.items()})
