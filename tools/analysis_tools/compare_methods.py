@@ -48,7 +48,7 @@ import os.path as osp
 import shutil
 import subprocess
 import sys
-from typing import Dict, List, NamedTuple, Sequence, Tuple
+from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 import matplotlib
 import numpy as np
@@ -160,6 +160,13 @@ def train(run: Run, seed: int, work_dir: str, args: argparse.Namespace) -> None:
         mark.write(' '.join(command) + '\n')
 
 
+def checkpoint_in(work_dir: str) -> Optional[str]:
+    """The last complete checkpoint of ``work_dir`` as a path in ``work_dir`` (its pointer may
+    name it on another machine), or None when the pointer is missing or empty."""
+    named = last_complete_checkpoint(work_dir)
+    return None if named is None else osp.join(work_dir, osp.basename(named))
+
+
 def continue_from(old_work_dir: str, work_dir: str) -> None:
     """Copies the last checkpoint and the start folders of ``old_work_dir`` into ``work_dir``.
 
@@ -169,13 +176,11 @@ def continue_from(old_work_dir: str, work_dir: str) -> None:
     if last_complete_checkpoint(work_dir):
         return
     pointer = osp.join(old_work_dir, 'last_checkpoint')
-    named = last_complete_checkpoint(old_work_dir)
-    if named is None:
+    checkpoint = checkpoint_in(old_work_dir)
+    if checkpoint is None:
         raise SystemExit(f'--continue-from: {pointer} does not exist or is empty; expected the '
                          'work dir of the same run and seed in the earlier comparison, with a '
                          'checkpoint.')
-    # the pointer's path may be absolute on another machine
-    checkpoint = osp.join(old_work_dir, osp.basename(named))
     if not osp.isfile(checkpoint):
         raise SystemExit(f'--continue-from: {pointer} names {osp.basename(checkpoint)}, which '
                          f'is not in {old_work_dir}.')
@@ -212,11 +217,10 @@ def evaluate_on_test_data(run: Run, seed: int, work_dir: str, data_dir: str,
     ``data_dir`` has passed :func:`check_test_data`; ``cfg_options`` are the comparison's
     --cfg-options, given to tools/test.py as to training.
     """
-    named = last_complete_checkpoint(work_dir)
-    if named is None:
+    checkpoint = checkpoint_in(work_dir)
+    if checkpoint is None:
         raise SystemExit(f'--test-data: {run.name} (seed {seed}) has no checkpoint in {work_dir} '
                          'to evaluate.')
-    checkpoint = osp.join(work_dir, osp.basename(named))  # the pointer may name another machine
     result_path = osp.join(work_dir, TEST_DATA_RESULT)
     wanted = dict(test_data=data_dir, checkpoint=osp.basename(checkpoint))
     if osp.isfile(result_path):
