@@ -2,14 +2,17 @@
 
 A teacher's pseudo-labels are its boxes above the score threshold; this counts, for every kind
 of ground-truth object (its class, its COCO area range and each key of its annotation's
-``attributes``, such as the demo's ``hue`` or ``covered``), how many of them such boxes find.
-mmdet's CocoMetric gives AP per area range over all scores, not recall at one threshold.
+``attributes``, such as the demo's ``hue`` or ``covered``), how many of them such boxes find,
+and which objects they take for another class (the pseudo-labels that teach a wrong class).
+mmdet's CocoMetric gives AP per area range over all scores, not recall at one threshold, and its
+confusion-matrix tool needs a config and a dataset rather than any COCO file.
 """
 from collections import defaultdict
-from typing import Dict, List, NamedTuple, Sequence
+from typing import Dict, Iterator, List, NamedTuple, Sequence, Set, Tuple
 
 import numpy as np
 import torch
+from mmdet.structures.bbox import bbox_overlaps
 
 from mum.evaluation.pseudo_label_quality import greedy_match
 from .tile_statistics import SIZE_BUCKETS, size_buckets
@@ -35,11 +38,16 @@ class RecallByKind(NamedTuple):
         boxes_per_image: Confident boxes per image.
         groups: ``{group: {kind: RecallCount}}``; groups are ``class``, ``COCO area`` and the
             keys of the annotations' ``attributes``.
+        taken_for: ``{class: {other class: count}}``: the objects of a class that no confident
+            box of their class matched but a confident box of the other class covers (IoU at
+            least the match threshold; the one of highest IoU where several do). Pairs that
+            never occur are absent.
     """
     precision: float
     recall: float
     boxes_per_image: float
     groups: Dict[str, Dict[str, RecallCount]]
+    taken_for: Dict[str, Dict[str, int]]
 
 
 def object_kinds(annotation: dict, category_names: Dict[int, str]) -> Dict[str, str]:
@@ -72,7 +80,8 @@ def recall_by_kind(predictions: Sequence[dict], coco: dict, score_thr: float,
         iou_thr: Smallest IoU of a match.
 
     Returns:
-        RecallByKind: overall precision, recall and boxes per image, and the counts by kind.
+        RecallByKind: overall precision, recall and boxes per image, the counts by kind, and
+        the objects taken for another class.
 
     Raises:
         ValueError: when the predictions do not cover each image of ``coco`` exactly once, name
@@ -98,6 +107,7 @@ def recall_by_kind(predictions: Sequence[dict], coco: dict, score_thr: float,
                          'each image once: were they made on another split?')
 
     groups: Dict[str, Dict[str, List[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    taken_for: Dict[str, Dict[str, int]] = defaultdict(lambda: defaultdict(int))
     num_confident = num_matched = num_ground_truth = 0
     for prediction in predictions:
         instances = prediction['pred_instances']
@@ -116,6 +126,10 @@ def recall_by_kind(predictions: Sequence[dict], coco: dict, score_thr: float,
                                  dtype=torch.long)
         matches = greedy_match(boxes, labels, scores[confident], gt_boxes, gt_labels, iou_thr)
         found = set(matches[matches >= 0].tolist())
+        for index, other_label in _taken_for_another_class(boxes, labels, gt_boxes, gt_labels,
+                                                           found, iou_thr):
+            true_name = category_names[annotations[index]['category_id']]
+            taken_for[true_name][category_names[category_ids[other_label]]] += 1
         num_confident += len(boxes)
         num_matched += len(found)
         num_ground_truth += len(annotations)
@@ -129,4 +143,30 @@ def recall_by_kind(predictions: Sequence[dict], coco: dict, score_thr: float,
         recall=num_matched / num_ground_truth if num_ground_truth else float('nan'),
         boxes_per_image=num_confident / max(len(predictions), 1),
         groups={group: {kind: RecallCount(*counts) for kind, counts in sorted(kinds.items())}
-                for group, kinds in groups.items()})
+                for group, kinds in groups.items()},
+        taken_for={name: dict(sorted(others.items()))
+                   for name, others in sorted(taken_for.items())})
+
+
+def _taken_for_another_class(boxes: torch.Tensor, labels: torch.Tensor, gt_boxes: torch.Tensor,
+                             gt_labels: torch.Tensor, found: Set[int],
+                             iou_thr: float) -> Iterator[Tuple[int, int]]:
+    """Yields (ground-truth index, label) for each unfound object that a box of another class
+    covers with IoU >= ``iou_thr`` (the label of the highest-IoU such box).
+
+    Args:
+        boxes (Tensor): (P, 4) confident boxes, x1y1x2y2.
+        labels (Tensor): (P,) their labels.
+        gt_boxes (Tensor): (G, 4) ground-truth boxes, x1y1x2y2.
+        gt_labels (Tensor): (G,) their labels.
+        found (set[int]): Indices of the ground-truth boxes that a box of their class matched.
+        iou_thr (float): Smallest IoU of a cover.
+    """
+    if len(boxes) == 0 or len(gt_boxes) == 0:
+        return
+    ious = bbox_overlaps(gt_boxes.float(), boxes.float())  # (G, P)
+    ious = ious.masked_fill(gt_labels[:, None] == labels[None, :], -1.0)
+    best_ious, best_boxes = ious.max(dim=1)
+    for index in range(len(gt_boxes)):
+        if index not in found and best_ious[index] >= iou_thr:
+            yield index, int(labels[best_boxes[index]])

@@ -18,6 +18,30 @@ def test_counts_by_class_area_and_attribute():
                                           'large': RecallCount(0, 1)}
     assert result.groups['hue'] == {'any': RecallCount(0, 1), 'class': RecallCount(1, 2)}
     assert result.groups['covered'] == {'no': RecallCount(1, 2), 'partly': RecallCount(0, 1)}
+    assert result.taken_for == {'circle': {'square': 1}}
+
+
+def test_an_object_is_taken_for_another_class_only_where_its_class_missed_it():
+    result = recall_by_kind([prediction([
+        (0, 0, 10, 10, 0.9, 0), (0, 0, 10, 10, 0.9, 1),  # the small circle, found: not counted
+        (0, 100, 40, 140, 0.6, 1),  # the covered circle as a square, under the threshold
+        (100, 0, 140, 100, 0.9, 0),  # the large square as a circle, at IoU 0.4
+    ])], COCO, score_thr=0.7)
+    assert result.taken_for == {}
+    covering = recall_by_kind([prediction([(100, 0, 150, 100, 0.9, 0)])], COCO, score_thr=0.7)
+    assert covering.taken_for == {'square': {'circle': 1}}  # IoU 0.5
+
+
+def test_the_other_class_is_named_even_where_a_box_of_its_own_class_covers_it_more():
+    # two overlapping circles; the one circle box matches the first, and covers the second
+    # more (IoU 0.95) than the square box does (0.89)
+    circles = [dict(ANNOTATIONS[0], id=1, bbox=[0, 0, 20, 20], area=400),
+               dict(ANNOTATIONS[0], id=2, bbox=[2, 0, 18, 20], area=360)]
+    coco = dict(COCO, annotations=circles)
+    result = recall_by_kind([prediction([(1, 0, 20, 20, 0.9, 0), (3, 0, 21, 20, 0.8, 1)])], coco,
+                            score_thr=0.7)
+    assert result.groups['class']['circle'] == RecallCount(1, 2)
+    assert result.taken_for == {'circle': {'square': 1}}
 
 
 def test_threshold_and_iou_are_applied():

@@ -36,6 +36,25 @@ def test_table_has_a_column_per_name_and_averages_repeated_names(tmp_path, capsy
     assert '| precision (%) | | 33.3 | 100.0 ± 0.0 |' in table
     assert '| recall of hue = any (%) | 1 | 0.0 | 100.0 ± 0.0 |' in table
     assert '| recall of COCO area = small (%) | 1 | 100.0 | 100.0 ± 0.0 |' in table
+    assert '| circle as square (%) | 2 | 50.0 | 0.0 ± 0.0 |' in table
+
+
+def test_no_confusion_table_without_confusions(tmp_path, capsys):
+    ann_file = _write(tmp_path, 'gt.json', COCO)
+    finds_one_circle = _write(tmp_path, 'a.pkl', [prediction([(0, 0, 10, 10, 0.9, 0)])])
+    import_tool('analysis_tools/recall_by_kind.py').main([ann_file, finds_one_circle])
+    table = capsys.readouterr().out
+    assert '| recall (%) | | 33.3 |' in table and 'taken for another class' not in table
+
+
+def test_confusions_under_the_minimum_share_are_left_out(tmp_path, capsys):
+    ann_file = _write(tmp_path, 'gt.json', COCO)
+    one_of_two_circles_as_square = _write(tmp_path, 'a.pkl', [PREDICTION])
+    tool = import_tool('analysis_tools/recall_by_kind.py')
+    tool.main([ann_file, one_of_two_circles_as_square, '--taken-for-min', '50'])
+    assert '| circle as square (%) | 2 | 50.0 |' in capsys.readouterr().out
+    tool.main([ann_file, one_of_two_circles_as_square, '--taken-for-min', '51'])
+    assert 'taken for another class' not in capsys.readouterr().out
 
 
 @pytest.mark.parametrize('case', ['not a pickle', 'not predictions', 'other images'])

@@ -5,14 +5,17 @@
         test_dataloader.dataset.data_prefix.img=images/unlabeled/ \\
         test_evaluator.ann_file=data/demo/annotations/unlabeled.json
     python tools/analysis_tools/recall_by_kind.py data/demo/annotations/unlabeled.json \\
-        A.pkl [B.pkl ...] [--names A B ...] [--score-thr 0.7] [--iou-thr 0.5] [--out table.md]
+        A.pkl [B.pkl ...] [--names A B ...] [--score-thr 0.7] [--iou-thr 0.5] \\
+        [--taken-for-min 1] [--out table.md]
 
 The first command has the teacher predict on the unlabeled images (any split with ground truth
 will do); this one keeps its boxes scoring at least --score-thr (the pseudo-label threshold tau)
 and prints, for every kind of ground-truth object (class, COCO area range, each key of the
 annotations' ``attributes``), the share that such a box finds, with the overall precision,
-recall and boxes per image. One column per prediction file; files given the same --names entry
-(e.g. the seeds of one method) share a column of mean ± std over them.
+recall and boxes per image; then, per class, the share of its objects that such a box of
+another class covers instead (pseudo-labels that would teach the wrong class; pairs under
+--taken-for-min percent in every file are left out). One column per prediction file; files
+given the same --names entry (e.g. the seeds of one method) share a column of mean ± std.
 
 The test pipeline's single scale stands in for the weak view the teacher sees in training (a
 random scale and flip), so the numbers are close to, not equal to, the training log's.
@@ -38,6 +41,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--score-thr', type=float, default=0.7,
                         help='boxes scoring at least this count (default 0.7, the recipes\' tau)')
     parser.add_argument('--iou-thr', type=float, default=0.5, help='smallest IoU of a match')
+    parser.add_argument('--taken-for-min', type=float, default=1.0, metavar='PERCENT',
+                        help='list a (class, other class) confusion when it reaches this share '
+                        'of the class in some prediction file (default 1)')
     parser.add_argument('--out', help='also write the table to this markdown file')
     args = parser.parse_args(argv)
     if args.names is not None and len(args.names) != len(args.predictions):
@@ -91,6 +97,35 @@ def markdown_table(results: Dict[str, List[RecallByKind]]) -> str:
     return '\n'.join(lines) + '\n'
 
 
+def taken_for_table(results: Dict[str, List[RecallByKind]], min_percent: float) -> str:
+    """One row per (class, other class) pair: the share of the class's objects taken for the
+    other class, one column per name, largest first; only pairs whose share reaches
+    ``min_percent`` in some prediction file; '' when none does."""
+    names = list(results)
+    totals = {kind: counts.total
+              for kind, counts in results[names[0]][0].groups.get('class', {}).items()}
+
+    def share(result: RecallByKind, true_name: str, other: str) -> float:
+        return result.taken_for.get(true_name, {}).get(other, 0) / totals[true_name]
+
+    runs = [result for name in names for result in results[name]]
+    largest = {(true_name, other): 0.0 for result in runs
+               for true_name, others in result.taken_for.items() for other in others}
+    for pair in largest:
+        largest[pair] = max(share(result, *pair) for result in runs)
+    pairs = sorted((pair for pair, value in largest.items() if 100 * value >= min_percent),
+                   key=lambda pair: (-largest[pair], pair))
+    if not pairs:
+        return ''
+    lines = ['| taken for another class | ground-truth boxes | ' + ' | '.join(names) + ' |',
+             '|---|---|' + '---|' * len(names)]
+    for true_name, other in pairs:
+        cells = [mean_std([share(r, true_name, other) for r in results[n]], True) for n in names]
+        lines.append(f'| {true_name} as {other} (%) | {totals[true_name]} | ' +
+                     ' | '.join(cells) + ' |')
+    return '\n'.join(lines) + '\n'
+
+
 def main(argv=None) -> None:
     args = parse_args(argv)
     coco = load_annotations(args.ann_file)
@@ -104,6 +139,11 @@ def main(argv=None) -> None:
         results.setdefault(name, []).append(result)
     table = (f'Boxes scoring >= {args.score_thr}, matched at IoU >= {args.iou_thr} '
              f'against {args.ann_file}.\n\n' + markdown_table(results))
+    confusions = taken_for_table(results, args.taken_for_min)
+    if confusions:
+        table += ('\nObjects that no such box of their class found but one of another class '
+                  f'covers (IoU >= {args.iou_thr}; pairs reaching {args.taken_for_min} % in '
+                  'some file):\n\n' + confusions)
     sys.stdout.write(table)
     if args.out:
         with open(args.out, 'w', encoding='utf-8') as out_file:
