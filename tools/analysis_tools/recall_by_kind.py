@@ -109,10 +109,9 @@ def taken_for_table(results: Dict[str, List[RecallByKind]], min_percent: float) 
         return result.taken_for.get(true_name, {}).get(other, 0) / totals[true_name]
 
     runs = [result for name in names for result in results[name]]
-    largest = {(true_name, other): 0.0 for result in runs
-               for true_name, others in result.taken_for.items() for other in others}
-    for pair in largest:
-        largest[pair] = max(share(result, *pair) for result in runs)
+    seen = {(true_name, other) for result in runs
+            for true_name, others in result.taken_for.items() for other in others}
+    largest = {pair: max(share(result, *pair) for result in runs) for pair in seen}
     pairs = sorted((pair for pair, value in largest.items() if 100 * value >= min_percent),
                    key=lambda pair: (-largest[pair], pair))
     if not pairs:
