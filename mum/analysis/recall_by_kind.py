@@ -3,7 +3,8 @@
 A teacher's pseudo-labels are its boxes above the score threshold; this counts, for every kind
 of ground-truth object (its class, its COCO area range and each key of its annotation's
 ``attributes``, such as the demo's ``hue`` or ``covered``), how many of them such boxes find,
-and which objects they take for another class (the pseudo-labels that teach a wrong class).
+and which objects, missed by their own class, a box of another class covers (where a
+pseudo-label would teach the wrong class).
 mmdet's CocoMetric gives AP per area range over all scores, not recall at one threshold, and its
 confusion-matrix tool needs a config and a dataset rather than any COCO file.
 """

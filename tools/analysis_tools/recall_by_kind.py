@@ -99,8 +99,8 @@ def markdown_table(results: Dict[str, List[RecallByKind]]) -> str:
 
 def taken_for_table(results: Dict[str, List[RecallByKind]], min_percent: float) -> str:
     """One row per (class, other class) pair: the share of the class's objects taken for the
-    other class, one column per name, largest first; only pairs whose share reaches
-    ``min_percent`` in some prediction file; '' when none does."""
+    other class, one column per name; ordered by the pair's largest share in any one prediction
+    file, and only pairs where that reaches ``min_percent``; '' when none does."""
     names = list(results)
     totals = {kind: counts.total
               for kind, counts in results[names[0]][0].groups.get('class', {}).items()}
