@@ -75,6 +75,11 @@ class DemoDatasetSpec:
         min_visible_fraction: An object keeps its box only if at least this fraction of its
             pixels stays uncovered by later objects.
         jpeg_quality: OpenCV JPEG quality of the written images.
+        cover_labeled: If set, the labeled images' objects take their (class, size) pair in
+            turn from a shuffled cycle of all 24 pairs instead of at random, so that a few
+            labeled images show every class at every size (a pair whose object failed to be
+            placed or ended covered is drawn again next). The unlabeled and validation images
+            stay the same. Off by default: the README demo's labeled split is drawn at random.
     """
 
     seed: int = 0
@@ -86,6 +91,7 @@ class DemoDatasetSpec:
     max_objects: int = 6
     min_visible_fraction: float = 0.4
     jpeg_quality: int = 90
+    cover_labeled: bool = False
 
     def __post_init__(self):
         if min(self.num_labeled, self.num_unlabeled, self.num_val) < 0:
@@ -157,9 +163,10 @@ def generate_demo_dataset(out_dir: str,
         img_dir = paths[f'{split}_img_dir']
         os.makedirs(img_dir, exist_ok=True)
         images, annotations = [], []
+        kinds = _KindCycle(spec.seed) if split == 'labeled' and spec.cover_labeled else None
         for image_index in range(num_images):
             rng = np.random.default_rng([spec.seed, split_index, image_index])
-            image, boxes = _render_image(rng, spec)
+            image, boxes = _render_image(rng, spec, kinds)
             file_name = f'{next_image_id:06d}.jpg'
             image_path = osp.join(img_dir, file_name)
             if not cv2.imwrite(image_path, image, [cv2.IMWRITE_JPEG_QUALITY, spec.jpeg_quality]):
@@ -258,14 +265,47 @@ def _remove_stale_images(img_dir: str, kept_file_names: set) -> None:
             os.remove(path)
 
 
+class _KindCycle:
+    """The (label, size index) pairs that cover_labeled hands out in turn, retrying lost ones.
+
+    The 24 pairs are shuffled once (from ``seed``), so that neither a class nor a size keeps to
+    particular images, and repeated in that order; a pair whose object was not kept is handed
+    out again before the cycle goes on.
+    """
+
+    def __init__(self, seed: int):
+        pairs = [(label, size_index) for label in range(len(DEMO_CLASSES))
+                 for size_index in range(len(_SIZE_NAMES))]
+        order = np.random.default_rng([seed, len(DEMO_SPLITS)]).permutation(len(pairs))
+        self._cycle = [pairs[index] for index in order]
+        self._next = 0
+        self._retry: List[Tuple[int, int]] = []
+
+    def take(self) -> Tuple[int, int]:
+        """Returns the next pair: the oldest lost one, else the cycle's next."""
+        if self._retry:
+            return self._retry.pop(0)
+        pair = self._cycle[self._next]
+        self._next = (self._next + 1) % len(self._cycle)
+        return pair
+
+    def give_back(self, pairs: List[Tuple[int, int]]) -> None:
+        """Queues the pairs of objects that were not kept, to be handed out first."""
+        self._retry.extend(pairs)
+
+
 def _render_image(
         rng: np.random.Generator,
-        spec: DemoDatasetSpec) -> Tuple[np.ndarray, List[Tuple[int, List[int], int, dict]]]:
+        spec: DemoDatasetSpec,
+        kinds: Optional[_KindCycle] = None
+) -> Tuple[np.ndarray, List[Tuple[int, List[int], int, dict]]]:
     """Draws one image and its boxes.
 
     Args:
         rng: The image's own random generator.
         spec: Dataset parameters.
+        kinds: Where each object's (label, size index) comes from when set; None draws them
+            at random from ``rng``. Pairs of objects not kept are given back to it.
 
     Returns:
         The BGR uint8 image and one ``(label, [x, y, w, h], visible pixel count, attributes)``
@@ -281,16 +321,21 @@ def _render_image(
     # instance_map holds, per pixel, 1 + the index of the object on top there (0: background).
     instance_map = np.zeros((height, width), np.int32)
     labels, full_areas, drawn_as = [], [], []
+    lost_kinds = []
     num_objects = int(rng.integers(spec.min_objects, spec.max_objects + 1))
     size_scale = long_side / _REFERENCE_SIDE
     for _ in range(num_objects):
-        label = int(rng.integers(len(DEMO_CLASSES)))
-        size_index = rng.choice(len(_SIZE_RANGES), p=_SIZE_PROBABILITIES)
+        if kinds is None:
+            label = int(rng.integers(len(DEMO_CLASSES)))
+            size_index = rng.choice(len(_SIZE_RANGES), p=_SIZE_PROBABILITIES)
+        else:
+            label, size_index = kinds.take()
         size_low, size_high = _SIZE_RANGES[size_index]
         size = rng.uniform(size_low, size_high) * size_scale
         outlines, holes = _shape_polygons(rng, DEMO_CLASSES[label], size)
         mask = _place_object(rng, outlines, holes, instance_map, full_areas, spec)
         if mask is None:
+            lost_kinds.append((label, size_index))
             continue
         class_hue = _paint_object(rng, canvas, mask, label)
         drawn_as.append(dict(size=_SIZE_NAMES[size_index], hue='class' if class_hue else 'any'))
@@ -303,12 +348,15 @@ def _render_image(
     for index, (label, full_area) in enumerate(zip(labels, full_areas)):
         visible_area = int(visible_areas[index + 1])
         if visible_area < spec.min_visible_fraction * full_area:
+            lost_kinds.append((label, _SIZE_NAMES.index(drawn_as[index]['size'])))
             continue
         ys, xs = np.nonzero(instance_map == index + 1)
         x_min, y_min = int(xs.min()), int(ys.min())
         bbox = [x_min, y_min, int(xs.max()) - x_min + 1, int(ys.max()) - y_min + 1]
         attributes = dict(drawn_as[index], covered='no' if visible_area == full_area else 'partly')
         boxes.append((label, bbox, visible_area, attributes))
+    if kinds is not None:
+        kinds.give_back(lost_kinds)
     return np.clip(canvas, 0, 255).astype(np.uint8), boxes
 
 

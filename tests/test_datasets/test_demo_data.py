@@ -10,7 +10,7 @@ import pytest
 from conftest import exit_in_process
 
 from mum.datasets.demo_data import (DEMO_CLASSES, DEMO_SPLITS, MANIFEST_NAME, DemoDatasetSpec,
-                                    ensure_demo_dataset, generate_demo_dataset)
+                                    _KindCycle, ensure_demo_dataset, generate_demo_dataset)
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TINY_SPEC = dict(num_labeled=3, num_unlabeled=4, num_val=3, image_size=96)
@@ -118,6 +118,46 @@ def test_ensure_completes_an_incomplete_copy(tmp_path):
     assert osp.isfile(first_image)
 
 
+def _labeled_kinds(paths):
+    """The (category id, size) pairs the labeled split shows."""
+    return {(annotation['category_id'], annotation['attributes']['size'])
+            for annotation in _load_split(paths, 'labeled')['annotations']}
+
+
+def test_cover_labeled_shows_every_class_at_every_size(tmp_path):
+    spec = dict(num_labeled=12, num_unlabeled=0, num_val=0, image_size=128)
+    random_kinds = _labeled_kinds(generate_demo_dataset(str(tmp_path / 'random'), **spec))
+    covered_kinds = _labeled_kinds(
+        generate_demo_dataset(str(tmp_path / 'cover'), cover_labeled=True, **spec))
+
+    every_kind = {(label + 1, size) for label in range(len(DEMO_CLASSES))
+                  for size in ('small', 'medium', 'large')}
+    assert len(random_kinds) < len(every_kind)
+    assert covered_kinds == every_kind
+
+
+def test_cover_labeled_hands_out_a_lost_pair_again_first():
+    kinds = _KindCycle(seed=0)
+    first_cycle = [kinds.take() for _ in range(3 * len(DEMO_CLASSES))]
+    assert sorted(first_cycle) == [(label, size_index) for label in range(len(DEMO_CLASSES))
+                                   for size_index in range(3)]
+
+    kinds.give_back([first_cycle[5], first_cycle[7]])
+    assert [kinds.take() for _ in range(3)] == [first_cycle[5], first_cycle[7], first_cycle[0]]
+
+
+def test_cover_labeled_changes_only_the_labeled_split(tmp_path):
+    random_files = _file_bytes(generate_demo_dataset(str(tmp_path / 'random'), **TINY_SPEC)['root'])
+    covered_files = _file_bytes(
+        generate_demo_dataset(str(tmp_path / 'cover'), cover_labeled=True, **TINY_SPEC)['root'])
+
+    assert random_files.keys() == covered_files.keys()
+    changed = {name for name in random_files if random_files[name] != covered_files[name]}
+    assert 'annotations/labeled.json' in changed
+    assert changed <= {'annotations/labeled.json', MANIFEST_NAME} | {
+        name for name in random_files if name.startswith('images/labeled/')}
+
+
 def test_invalid_parameters_are_rejected():
     with pytest.raises(ValueError):
         DemoDatasetSpec(min_objects=4, max_objects=2)
@@ -148,3 +188,11 @@ def test_cli_generates_a_tiny_dataset(tmp_path):
     for split in DEMO_SPLITS:
         assert osp.isfile(out_dir / 'annotations' / f'{split}.json')
     assert len(os.listdir(out_dir / 'images' / 'labeled')) == 2
+
+    cover_dir = tmp_path / 'cover'
+    result = _run_cli('--out', str(cover_dir), '--num-labeled', '2', '--num-unlabeled', '0',
+                      '--num-val', '0', '--image-size', '64', '--cover-labeled')
+    assert result.returncode == 0, result.stderr
+    with open(cover_dir / MANIFEST_NAME, encoding='utf-8') as manifest_file:
+        assert json.load(manifest_file)['parameters']['cover_labeled'] is True
+    assert f'of the {3 * len(DEMO_CLASSES)} (class, size) pairs' in result.stdout

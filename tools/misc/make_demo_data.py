@@ -10,7 +10,8 @@ import time
 
 from tqdm import tqdm
 
-from mum.datasets.demo_data import DEMO_SPLITS, DemoDatasetSpec, generate_demo_dataset
+from mum.datasets.demo_data import (DEMO_CLASSES, DEMO_SPLITS, DemoDatasetSpec,
+                                    generate_demo_dataset)
 
 
 def parse_args() -> argparse.Namespace:
@@ -41,6 +42,10 @@ def parse_args() -> argparse.Namespace:
                         help='an occluded object keeps its box only if this fraction stays visible')
     parser.add_argument('--jpeg-quality', type=int, default=defaults.jpeg_quality,
                         help='JPEG quality of the images')
+    parser.add_argument('--cover-labeled', action='store_true',
+                        help='draw the labeled objects\' (class, size) pairs in turn from all '
+                        f'{len(DEMO_CLASSES)} x 3 pairs instead of at random, so that the '
+                        'labeled split shows every class at every size')
     return parser.parse_args()
 
 
@@ -61,6 +66,9 @@ def main() -> None:
             coco = json.load(ann_file)
         print(f'  {split:<9} {len(coco["images"]):4d} images -> {paths[f"{split}_img_dir"]}')
         print(f'  {"":<9} {len(coco["annotations"]):4d} boxes  -> {paths[f"{split}_ann_file"]}')
+        kinds = {(annotation['category_id'], annotation['attributes']['size'])
+                 for annotation in coco['annotations']}
+        print(f'  {"":<9} {len(kinds):4d} of the {3 * len(DEMO_CLASSES)} (class, size) pairs')
     print(f'  manifest: {paths["manifest"]}')
 
 
