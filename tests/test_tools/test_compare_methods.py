@@ -5,6 +5,7 @@ import os.path as osp
 import subprocess
 
 import pytest
+from mmengine.config import Config
 from analysis_helpers import run_tool as run_in_process
 from conftest import REPO, exit_in_process, import_tool, run_tool
 
@@ -252,3 +253,68 @@ def test_test_data_that_is_not_demo_data_is_refused_before_training(tmp_path, ma
                               '--test-data', data_dir)
     assert 'old_demo is not a complete demo dataset of this generator version' in message
     assert not (tmp_path / 'compare' / 'demo_mum').exists()
+
+
+def _strings_in(node):
+    """Every string value in a config node, however deep."""
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _strings_in(value)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            yield from _strings_in(value)
+
+
+@pytest.mark.parametrize('config', [
+    'configs/supervised/demo_supervised.py', 'configs/unbiased_teacher/demo_unbiased_teacher.py',
+    'configs/mum/demo_mum.py'])
+def test_train_data_options_leave_no_dataset_of_a_demo_config_on_data_demo(config):
+    compare_methods = import_tool('analysis_tools/compare_methods.py')
+    cfg = Config.fromfile(osp.join(REPO, config))
+    used_by_the_runner = ('train_dataloader', 'val_dataloader', 'test_dataloader',
+                          'val_evaluator', 'test_evaluator')
+    assert any('data/demo/' in text for key in used_by_the_runner for text in _strings_in(cfg[key]))
+
+    cfg.merge_from_dict(dict(option.split('=', 1)
+                             for option in compare_methods.train_data_options('/data/cover')))
+    assert not [text for key in used_by_the_runner for text in _strings_in(cfg[key])
+                if 'data/demo/' in text]
+    labeled, unlabeled = cfg.train_dataloader.dataset.datasets
+    assert labeled.data_root == unlabeled.data_root == cfg.val_dataloader.dataset.data_root
+    assert labeled.data_root == '/data/cover/'
+
+
+def test_train_data_goes_to_every_run_before_the_users_options(tmp_path, monkeypatch):
+    compare_methods = import_tool('analysis_tools/compare_methods.py')
+    data_dir = tmp_path / 'demo_cover'
+    generate_demo_dataset(str(data_dir), num_labeled=1, num_unlabeled=1, num_val=1,
+                          image_size=64, cover_labeled=True)
+    commands = []
+
+    def fake_training(command):
+        commands.append(command)
+        os.makedirs(command[command.index('--work-dir') + 1])
+        return subprocess.CompletedProcess(command, 0)
+
+    monkeypatch.setattr(compare_methods.subprocess, 'run', fake_training)
+    monkeypatch.setattr(compare_methods, 'summarise', lambda *args, **kwargs: '')
+    compare_methods.main(['--out-dir', str(tmp_path / 'compare'), '--seeds', '0', '--no-oracle',
+                          '--train-data', str(data_dir), '--cfg-options',
+                          'val_dataloader.dataset.data_root=mine/'])
+    assert len(commands) == 3
+    for command in commands:
+        options = command[command.index('--cfg-options') + 1:]
+        assert f'train_dataloader.dataset.datasets.0.data_root={data_dir}/' in options
+        assert f'val_evaluator.ann_file={data_dir}/annotations/val.json' in options
+        assert (options.index(f'val_dataloader.dataset.data_root={data_dir}/')
+                < options.index('val_dataloader.dataset.data_root=mine/'))
+
+
+def test_train_data_that_is_not_demo_data_is_refused_before_training(tmp_path):
+    message = exit_in_process(TOOL, '--out-dir', tmp_path / 'compare', '--seeds', '0',
+                              '--no-oracle', '--train-data', tmp_path / 'nothing')
+    assert '--train-data:' in message
+    assert 'nothing is not a complete demo dataset of this generator version' in message
+    assert not (tmp_path / 'compare' / 'demo_supervised').exists()

@@ -3,7 +3,7 @@
     python tools/analysis_tools/compare_methods.py --out-dir work_dirs/compare --seeds 0 1 2 \
         [--configs configs/supervised/demo_supervised.py ... configs/mum/demo_mum.py] \
         [--no-oracle] [--max-iters 300] [--val-interval 100] [--continue-from OLD_OUT_DIR] \
-        [--test-data DATA_DIR] [--cfg-options k=v ...]
+        [--train-data DATA_DIR] [--test-data DATA_DIR] [--cfg-options k=v ...]
 
 Every config is trained by tools/train.py once per seed (one run after the other, seed by seed,
 logs in OUT_DIR/<run>/seed<k>/) with the same --max-iters, --val-interval and extra
@@ -32,6 +32,11 @@ tables as ``test-data teacher AP50`` and ``test-data teacher AP``; each run keep
 OUT_DIR/<run>/seed<k>/test_data.json, evaluated again only when DATA_DIR or the checkpoint
 changes. On the demo's 120 validation images the choice of images alone moves one model's AP50
 by several points (docs/demo.md), as much as the seeds do.
+
+--train-data DATA_DIR trains and validates the demo configs on the demo dataset in DATA_DIR
+(e.g. one made by ``tools/misc/make_demo_data.py --out DATA_DIR --cover-labeled`` or
+``--num-labeled 48``) instead of their data/demo/: it points both training datasets, the
+validation and test datasets and both evaluators there, before the --cfg-options.
 
 --continue-from OLD_OUT_DIR gives a longer schedule of an earlier comparison without training
 its first part again: each run that has no checkpoint in OUT_DIR yet gets a copy of the last
@@ -111,6 +116,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--val-interval', type=int, help='the same evaluation interval for all')
     parser.add_argument('--continue-from', metavar='OLD_OUT_DIR',
                         help='start each run from its last checkpoint in this earlier --out-dir')
+    parser.add_argument('--train-data', metavar='DATA_DIR',
+                        help='train and validate the demo configs on the demo dataset in this '
+                        'folder instead of data/demo/')
     parser.add_argument('--test-data', metavar='DATA_DIR',
                         help='also evaluate each run\'s last checkpoint on the validation split '
                         'of this dataset folder')
@@ -194,18 +202,29 @@ def continue_from(old_work_dir: str, work_dir: str) -> None:
     print(f'{work_dir} continues from {checkpoint}.', flush=True)
 
 
-def check_test_data(data_dir: str) -> str:
+def check_demo_data(option: str, data_dir: str, make_options: str) -> str:
     """The absolute path of ``data_dir`` once it is a complete demo dataset of this generator.
 
-    Anything else is refused in one sentence: DemoShapesDataset would generate the default-sized
-    dataset over a folder without a complete manifest of this version.
+    Anything else is refused in one sentence naming ``option`` and how to make the dataset
+    (tools/misc/make_demo_data.py with ``make_options``): DemoShapesDataset would generate the
+    default dataset over a folder without a complete manifest of this version.
     """
     data_dir = osp.abspath(data_dir)
     if read_complete_manifest(data_dir) is None:
-        raise SystemExit(f'--test-data: {data_dir} is not a complete demo dataset of this '
+        raise SystemExit(f'{option}: {data_dir} is not a complete demo dataset of this '
                          f'generator version (no matching {MANIFEST_NAME}); make one with '
-                         f'tools/misc/make_demo_data.py --out {data_dir} --num-val 480.')
+                         f'tools/misc/make_demo_data.py --out {data_dir}{make_options}.')
     return data_dir
+
+
+def train_data_options(data_dir: str) -> List[str]:
+    """The --cfg-options that put every dataset and evaluator of a demo config on ``data_dir``."""
+    return [f'train_dataloader.dataset.datasets.0.data_root={data_dir}/',
+            f'train_dataloader.dataset.datasets.1.data_root={data_dir}/',
+            f'val_dataloader.dataset.data_root={data_dir}/',
+            f'test_dataloader.dataset.data_root={data_dir}/',
+            f'val_evaluator.ann_file={data_dir}/annotations/val.json',
+            f'test_evaluator.ann_file={data_dir}/annotations/val.json']
 
 
 def evaluate_on_test_data(run: Run, seed: int, work_dir: str, data_dir: str,
@@ -214,8 +233,8 @@ def evaluate_on_test_data(run: Run, seed: int, work_dir: str, data_dir: str,
 
     Writes ``work_dir``/test_data.json (the data dir, the checkpoint and tools/test.py's
     metrics); nothing is done when that file already names the same data dir and checkpoint.
-    ``data_dir`` has passed :func:`check_test_data`; ``cfg_options`` are the comparison's
-    --cfg-options, given to tools/test.py as to training.
+    ``data_dir`` has passed :func:`check_demo_data`; ``cfg_options`` are the comparison's
+    --cfg-options (after --train-data's), given to tools/test.py as to training.
     """
     checkpoint = checkpoint_in(work_dir)
     if checkpoint is None:
@@ -378,7 +397,11 @@ def main(argv=None) -> None:
     args = parse_args(argv)
     os.makedirs(args.out_dir, exist_ok=True)
     runs = comparison_runs(args.configs, oracle=not args.no_oracle)
-    test_data = check_test_data(args.test_data) if args.test_data else None
+    if args.train_data:
+        args.cfg_options = [*train_data_options(check_demo_data('--train-data', args.train_data,
+                                                                '')), *args.cfg_options]
+    test_data = (check_demo_data('--test-data', args.test_data, ' --num-val 480')
+                 if args.test_data else None)
     for seed in args.seeds:
         for run in runs:
             work_dir = run_dir(args.out_dir, run, seed)
