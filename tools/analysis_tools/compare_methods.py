@@ -202,7 +202,7 @@ def continue_from(old_work_dir: str, work_dir: str) -> None:
     print(f'{work_dir} continues from {checkpoint}.', flush=True)
 
 
-def check_demo_data(option: str, data_dir: str, make_options: str) -> str:
+def check_demo_data(option: str, data_dir: str, *make_options: str) -> str:
     """The absolute path of ``data_dir`` once it is a complete demo dataset of this generator.
 
     Anything else is refused in one sentence naming ``option`` and how to make the dataset
@@ -211,9 +211,10 @@ def check_demo_data(option: str, data_dir: str, make_options: str) -> str:
     """
     data_dir = osp.abspath(data_dir)
     if read_complete_manifest(data_dir) is None:
+        make_command = ' '.join(['tools/misc/make_demo_data.py', '--out', data_dir, *make_options])
         raise SystemExit(f'{option}: {data_dir} is not a complete demo dataset of this '
                          f'generator version (no matching {MANIFEST_NAME}); make one with '
-                         f'tools/misc/make_demo_data.py --out {data_dir}{make_options}.')
+                         f'{make_command}.')
     return data_dir
 
 
@@ -398,9 +399,9 @@ def main(argv=None) -> None:
     os.makedirs(args.out_dir, exist_ok=True)
     runs = comparison_runs(args.configs, oracle=not args.no_oracle)
     if args.train_data:
-        args.cfg_options = [*train_data_options(check_demo_data('--train-data', args.train_data,
-                                                                '')), *args.cfg_options]
-    test_data = (check_demo_data('--test-data', args.test_data, ' --num-val 480')
+        train_data = check_demo_data('--train-data', args.train_data)
+        args.cfg_options = [*train_data_options(train_data), *args.cfg_options]
+    test_data = (check_demo_data('--test-data', args.test_data, '--num-val', '480')
                  if args.test_data else None)
     for seed in args.seeds:
         for run in runs:

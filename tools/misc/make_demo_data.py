@@ -45,7 +45,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--cover-labeled', action='store_true',
                         help='draw the labeled objects\' (class, size) pairs in turn from all '
                         f'{len(DEMO_CLASSES)} x 3 pairs instead of at random, so that the '
-                        'labeled split shows every class at every size')
+                        'labeled split shows every class at every size once it holds that many '
+                        'objects (each size then gets a third of them)')
     return parser.parse_args()
 
 
