@@ -13,8 +13,10 @@ unlabeled images' ground truth (the ceiling for the teacher). After every run th
 
 - OUT_DIR/comparison.md: per run, mean +- std over the seeds (sample std) of the teacher's AP50
   and AP and the student's AP50 at the last evaluation, and of the pseudo-labels' precision,
-  recall and boxes per image (each run's mean over its logged training intervals); then one row
-  per run and seed;
+  recall and boxes per image (each run's mean over its logged training intervals); then each
+  run against the one listed before it (the configs' order, so the expected ranking: weakest
+  first): the difference of the teacher AP50 means, the larger std, the seeds where it is
+  ahead and a paired t-test; then one row per run and seed;
 - OUT_DIR/comparison.png: teacher AP50 against iteration (mean over seeds, +- std band) and the
   pseudo-label precision and recall against iteration;
 - OUT_DIR/results.json: the per-seed numbers.
@@ -60,6 +62,7 @@ import numpy as np
 
 from mum.analysis.logs import START_FOLDER, LogError, read_run_scalars
 from mum.analysis.mean_std import mean_std
+from mum.analysis.paired_gaps import consecutive_gaps
 from mum.datasets.demo_data import MANIFEST_NAME, read_complete_manifest
 from mum.engine.hooks.safe_checkpoint_hook import last_complete_checkpoint
 
@@ -92,6 +95,8 @@ TEST_DATA_METRICS = {
     'test-data teacher AP': 'coco/bbox_mAP',
 }
 TEST_DATA_RESULT = 'test_data.json'
+# the metrics on which each run is set against the one before it
+GAP_METRICS = ('teacher AP50', 'test-data teacher AP50')
 PERCENT_METRICS = ('teacher AP50', 'teacher AP', 'student AP50', 'pseudo precision',
                    'pseudo recall', *TEST_DATA_METRICS)
 
@@ -319,12 +324,32 @@ def markdown_tables(results: Dict[str, Dict[int, dict]]) -> str:
     if test_data:
         lines += ['', 'test-data: the teacher at its last checkpoint on the validation split of '
                   + ', '.join(test_data) + '.']
+    lines += gap_table(results)
     lines += ['', '| run | seed | ' + ' | '.join(names) + ' |', '|---|---|' + '---|' * len(names)]
     for run_name, by_seed in results.items():
         for seed, result in sorted(by_seed.items()):
             cells = [mean_std([result.get(name)], name in PERCENT_METRICS) for name in names]
             lines.append(f'| {run_name} | {seed} | ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines) + '\n'
+
+
+def gap_table(results: Dict[str, Dict[int, dict]]) -> List[str]:
+    """Each run against the one before it on GAP_METRICS (no lines when no pair has 2 seeds)."""
+    rows = []
+    for metric in GAP_METRICS:
+        for gap in consecutive_gaps(results, metric):
+            p_value = 'n/a' if gap.p_value is None else f'{gap.p_value:.2f}'
+            rows.append(f'| {gap.higher} - {gap.lower} | {metric} | {gap.seeds} | '
+                        f'{100 * gap.difference:+.1f} | {100 * gap.larger_std:.1f} | '
+                        f'{"yes" if gap.above_larger_std else "no"} | '
+                        f'{gap.seeds_ahead} of {gap.seeds} | {p_value} |')
+    if not rows:
+        return []
+    return ['', 'Each run against the one listed before it, over the seeds both have: the '
+            'difference of the means, the larger of the two stds, whether the difference is '
+            'above it, the seeds where the later run is ahead, and a paired t-test (two-sided).',
+            '', '| runs | metric | seeds | difference | larger std | above it | seeds ahead | '
+            'paired t-test p |', '|---|---|---|---|---|---|---|---|', *rows]
 
 
 def plot(results: Dict[str, Dict[int, dict]], out_path: str) -> None:
