@@ -338,7 +338,7 @@ def gap_table(results: Dict[str, Dict[int, dict]]) -> List[str]:
     rows = []
     for metric in GAP_METRICS:
         for gap in consecutive_gaps(results, metric):
-            p_value = 'n/a' if gap.p_value is None else f'{gap.p_value:.2f}'
+            p_value = 'n/a' if gap.p_value is None else f'{gap.p_value:.2g}'
             rows.append(f'| {gap.higher} - {gap.lower} | {metric} | {gap.seeds} | '
                         f'{100 * gap.difference:+.1f} | {100 * gap.larger_std:.1f} | '
                         f'{"yes" if gap.above_larger_std else "no"} | '
