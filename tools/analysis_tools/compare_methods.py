@@ -340,14 +340,15 @@ def gap_table(results: Dict[str, Dict[int, dict]]) -> List[str]:
         for gap in consecutive_gaps(results, metric):
             p_value = 'n/a' if gap.p_value is None else f'{gap.p_value:.2g}'
             rows.append(f'| {gap.higher} - {gap.lower} | {metric} | {gap.seeds} | '
-                        f'{100 * gap.difference:+.1f} | {100 * gap.larger_std:.1f} | '
+                        f'{100 * gap.difference:+.2f} | {100 * gap.larger_std:.2f} | '
                         f'{"yes" if gap.above_larger_std else "no"} | '
                         f'{gap.seeds_ahead} of {gap.seeds} | {p_value} |')
     if not rows:
         return []
     return ['', 'Each run against the one listed before it, over the seeds both have: the '
-            'difference of the means, the larger of the two stds, whether the difference is '
-            'above it, the seeds where the later run is ahead, and a paired t-test (two-sided).',
+            'difference of the means, the larger of the two stds (two decimals, so that the '
+            'comparison shows), whether the difference is above it, the seeds where the later '
+            'run is ahead, and a paired t-test (two-sided).',
             '', '| runs | metric | seeds | difference | larger std | above it | seeds ahead | '
             'paired t-test p |', '|---|---|---|---|---|---|---|---|', *rows]
 
