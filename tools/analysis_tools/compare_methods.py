@@ -15,11 +15,15 @@ unlabeled images' ground truth (the ceiling for the teacher). After every run th
   and AP and the student's AP50 at the last evaluation, and of the pseudo-labels' precision,
   recall and boxes per image (each run's mean over its logged training intervals); then each
   run against the one listed before it (the configs' order, so the expected ranking: weakest
-  first): the difference of the teacher AP50 means, the larger std, the seeds where it is
-  ahead and a paired t-test; then one row per run and seed;
+  first, and the oracle last): over the seeds both have, the difference of the teacher AP50
+  means (also on --test-data), the larger std and whether the difference is above it, the
+  seeds where the later run is ahead and a paired t-test; then one row per run and seed;
 - OUT_DIR/comparison.png: teacher AP50 against iteration (mean over seeds, +- std band) and the
   pseudo-label precision and recall against iteration;
 - OUT_DIR/results.json: the per-seed numbers.
+
+These hold the runs and seeds of this call only: to summarise runs trained by separate calls
+into one OUT_DIR, call it once more with all of them and --skip-training.
 
 Run again with the same OUT_DIR, it keeps every run that finished (the one that wrote
 OUT_DIR/<run>/seed<k>/compare_methods.finished; delete that folder to train it again) and
