@@ -11,8 +11,9 @@ import pytest
 from conftest import exit_in_process
 
 from mum.datasets import demo_data
-from mum.datasets.demo_data import (DEMO_CLASSES, DEMO_SPLITS, MANIFEST_NAME, DemoDatasetSpec,
-                                    _KindCycle, ensure_demo_dataset, generate_demo_dataset)
+from mum.datasets.demo_data import (DEMO_CLASSES, DEMO_SPLITS, GENERATOR_VERSION, MANIFEST_NAME,
+                                    DemoDatasetSpec, _KindCycle, ensure_demo_dataset,
+                                    generate_demo_dataset)
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TINY_SPEC = dict(num_labeled=3, num_unlabeled=4, num_val=3, image_size=96)
@@ -110,20 +111,22 @@ def test_ensure_keeps_a_matching_copy_and_regenerates_otherwise(tmp_path):
         assert json.load(manifest_file)['parameters']['num_val'] == 1
 
 
-def test_ensure_reads_a_parameter_missing_from_an_older_manifest_as_its_default(tmp_path):
+def test_ensure_generates_a_copy_of_an_older_generator_version_again(tmp_path):
     paths = ensure_demo_dataset(str(tmp_path), **TINY_SPEC)
     manifest_path = osp.join(paths['root'], MANIFEST_NAME)
     with open(manifest_path, encoding='utf-8') as manifest_file:
         manifest = json.load(manifest_file)
-    del manifest['parameters']['cover_labeled']  # as written before the parameter existed
+    # version 4 wrote the random labeled split without naming cover_labeled
+    manifest['generator_version'] = GENERATOR_VERSION - 1
+    del manifest['parameters']['cover_labeled']
     with open(manifest_path, 'w', encoding='utf-8') as manifest_file:
         json.dump(manifest, manifest_file)
     mtimes = _file_mtimes(paths['root'])
 
     ensure_demo_dataset(str(tmp_path), **TINY_SPEC)
-    assert _file_mtimes(paths['root']) == mtimes
-    ensure_demo_dataset(str(tmp_path), cover_labeled=True, **TINY_SPEC)
     assert _file_mtimes(paths['root']) != mtimes
+    with open(manifest_path, encoding='utf-8') as manifest_file:
+        assert json.load(manifest_file)['generator_version'] == GENERATOR_VERSION
 
 
 def test_ensure_completes_an_incomplete_copy(tmp_path):
@@ -144,9 +147,9 @@ def _labeled_kinds(paths):
 
 def test_cover_labeled_shows_every_class_at_every_size(tmp_path):
     spec = dict(num_labeled=12, num_unlabeled=0, num_val=0, image_size=128)
-    random_kinds = _labeled_kinds(generate_demo_dataset(str(tmp_path / 'random'), **spec))
-    covered_kinds = _labeled_kinds(
-        generate_demo_dataset(str(tmp_path / 'cover'), cover_labeled=True, **spec))
+    random_kinds = _labeled_kinds(
+        generate_demo_dataset(str(tmp_path / 'random'), cover_labeled=False, **spec))
+    covered_kinds = _labeled_kinds(generate_demo_dataset(str(tmp_path / 'cover'), **spec))
 
     every_kind = {(label + 1, size) for label in range(len(DEMO_CLASSES))
                   for size in ('small', 'medium', 'large')}
@@ -200,9 +203,9 @@ def test_cover_labeled_retries_exactly_the_pairs_of_objects_not_kept(tmp_path, m
 
 
 def test_cover_labeled_changes_only_the_labeled_split(tmp_path):
-    random_files = _file_bytes(generate_demo_dataset(str(tmp_path / 'random'), **TINY_SPEC)['root'])
-    covered_files = _file_bytes(
-        generate_demo_dataset(str(tmp_path / 'cover'), cover_labeled=True, **TINY_SPEC)['root'])
+    random_files = _file_bytes(
+        generate_demo_dataset(str(tmp_path / 'random'), cover_labeled=False, **TINY_SPEC)['root'])
+    covered_files = _file_bytes(generate_demo_dataset(str(tmp_path / 'cover'), **TINY_SPEC)['root'])
 
     assert random_files.keys() == covered_files.keys()
     changed = {name for name in random_files if random_files[name] != covered_files[name]}
@@ -241,11 +244,13 @@ def test_cli_generates_a_tiny_dataset(tmp_path):
     for split in DEMO_SPLITS:
         assert osp.isfile(out_dir / 'annotations' / f'{split}.json')
     assert len(os.listdir(out_dir / 'images' / 'labeled')) == 2
-
-    cover_dir = tmp_path / 'cover'
-    result = _run_cli('--out', str(cover_dir), '--num-labeled', '2', '--num-unlabeled', '0',
-                      '--num-val', '0', '--image-size', '64', '--cover-labeled')
-    assert result.returncode == 0, result.stderr
-    with open(cover_dir / MANIFEST_NAME, encoding='utf-8') as manifest_file:
+    with open(out_dir / MANIFEST_NAME, encoding='utf-8') as manifest_file:
         assert json.load(manifest_file)['parameters']['cover_labeled'] is True
+
+    random_dir = tmp_path / 'random'
+    result = _run_cli('--out', str(random_dir), '--num-labeled', '2', '--num-unlabeled', '0',
+                      '--num-val', '0', '--image-size', '64', '--no-cover-labeled')
+    assert result.returncode == 0, result.stderr
+    with open(random_dir / MANIFEST_NAME, encoding='utf-8') as manifest_file:
+        assert json.load(manifest_file)['parameters']['cover_labeled'] is False
     assert f'of the {3 * len(DEMO_CLASSES)} (class, size) pairs' in result.stdout

@@ -40,9 +40,10 @@ changes. On the demo's 120 validation images the choice of images alone moves on
 by several points (docs/demo.md), as much as the seeds do.
 
 --train-data DATA_DIR trains and validates the demo configs on the demo dataset in DATA_DIR
-(e.g. one made by ``tools/misc/make_demo_data.py --out DATA_DIR --cover-labeled`` or
-``--num-labeled 48``) instead of their data/demo/: it points both training datasets, the
-validation and test datasets and both evaluators there, before the --cfg-options.
+(e.g. one made by ``tools/misc/make_demo_data.py --out DATA_DIR --no-cover-labeled``, the
+random labeled split, or ``--num-labeled 48``) instead of their data/demo/: it points both
+training datasets, the validation and test datasets and both evaluators there, before the
+--cfg-options.
 
 --continue-from OLD_OUT_DIR gives a longer schedule of an earlier comparison without training
 its first part again: each run that has no checkpoint in OUT_DIR yet gets a copy of the last

@@ -42,11 +42,13 @@ def parse_args() -> argparse.Namespace:
                         help='an occluded object keeps its box only if this fraction stays visible')
     parser.add_argument('--jpeg-quality', type=int, default=defaults.jpeg_quality,
                         help='JPEG quality of the images')
-    parser.add_argument('--cover-labeled', action='store_true',
+    parser.add_argument('--cover-labeled', action=argparse.BooleanOptionalAction,
+                        default=defaults.cover_labeled,
                         help='draw the labeled objects\' (class, size) pairs in turn from all '
-                        f'{len(DEMO_CLASSES)} x 3 pairs instead of at random, so that the '
-                        'labeled split shows every class at every size once it holds that many '
-                        'objects (each size then gets a third of them)')
+                        f'{len(DEMO_CLASSES)} x 3 pairs, so that the labeled split shows every '
+                        'class at every size once it holds that many objects (each size then '
+                        'gets a third of them); --no-cover-labeled draws them at random, the '
+                        'demo\'s split before generator version 5')
     return parser.parse_args()
 
 

@@ -1,6 +1,7 @@
 # The embedded demo data (generated into data/demo/ on first use, see mum/datasets/demo_data.py):
-# 8 shape classes (colour independent of class) on ~256x192 images; 16 labeled, 480 unlabeled
-# (whose file keeps its ground truth, for the pseudo-label diagnostics) and 120 val images.
+# 8 shape classes (most in their class's hue, a quarter in any) on ~256x192 images; 16 labeled
+# images that show every class at every size, 480 unlabeled (whose file keeps its ground truth,
+# for the pseudo-label diagnostics) and 120 val images.
 _base_ = './semi_coco.py'
 
 dataset_type = 'DemoShapesDataset'
