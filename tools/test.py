@@ -9,8 +9,8 @@ import os.path as osp
 
 from mmengine.config import Config, DictAction
 
-from mum.engine.runner import CheckpointFileError, MUMRunner, prepare_cpu_distributed
-from mum.utils import check_component_keys, format_config_once
+from mum.engine.runner import UNSAFE_FLAG, MUMRunner, allow_unsafe_load, prepare_cpu_distributed
+from mum.utils import errors_in_one_sentence, format_config_once, load_config
 
 
 def parse_args() -> argparse.Namespace:
@@ -28,6 +28,11 @@ def parse_args() -> argparse.Namespace:
         help='override config settings, e.g. test_dataloader.batch_size=2')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
                         default='none', help='job launcher')
+    parser.add_argument(UNSAFE_FLAG, action='store_true',
+                        help='unpickle the checkpoint in full, running any code it holds; only '
+                        'for a file you trust that torch.load(weights_only=True) refuses')
+    parser.add_argument('--debug', action='store_true',
+                        help='on an error, print its traceback instead of one sentence')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args()
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
@@ -41,18 +46,8 @@ def build_config(args: argparse.Namespace) -> Config:
             raise SystemExit(f'{what} file {path!r} does not exist.')
     if args.out is not None and not args.out.endswith(('.pkl', '.pickle')):
         raise SystemExit(f'--out must name a .pkl file, got {args.out!r}.')
-    cfg = Config.fromfile(args.config)
+    cfg = load_config(args.config, args.cfg_options, args.work_dir)
     cfg.launcher = args.launcher
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    try:
-        check_component_keys(cfg.to_dict())
-    except ValueError as error:
-        raise SystemExit(str(error)) from None
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir') is None:
-        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
     cfg.load_from = args.checkpoint
     if 'semi_test_cfg' in cfg.model:
         cfg.model.semi_test_cfg.predict_on = args.predict_on
@@ -73,12 +68,13 @@ def _as_list(value) -> list:
 
 def main() -> None:
     format_config_once()
-    runner = MUMRunner.from_cfg(build_config(parse_args()))
-    runner.refuse_shape_mismatch = True  # random heads would be evaluated silently otherwise
-    try:
+    args = parse_args()
+    allow_unsafe_load(args.unsafe_load)
+    cfg = build_config(args)
+    with errors_in_one_sentence(args.debug):
+        runner = MUMRunner.from_cfg(cfg)
+        runner.refuse_shape_mismatch = True  # random heads would be evaluated silently otherwise
         runner.test()
-    except CheckpointFileError as error:
-        raise SystemExit(str(error)) from None
 
 
 if __name__ == '__main__':

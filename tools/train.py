@@ -5,7 +5,6 @@ Multi-GPU: ``tools/dist_train.sh CONFIG GPUS``; SLURM: ``tools/slurm_train.sh``.
 """
 import argparse
 import os
-import os.path as osp
 import signal
 import sys
 
@@ -13,11 +12,10 @@ from mmengine.config import Config, DictAction
 from mmengine.device import get_device
 from mmengine.registry import RUNNERS
 
-from mum.datasets.checked_coco_dataset import UnreadableImageError
-from mum.engine.hooks.safe_checkpoint_hook import CheckpointSaveError, last_complete_checkpoint
+from mum.engine.hooks.safe_checkpoint_hook import last_complete_checkpoint
 from mum.engine.hooks.stop_signal_hook import TrainingInterrupted
-from mum.engine.runner import CheckpointFileError, MUMRunner, prepare_cpu_distributed
-from mum.utils import check_component_keys, format_config_once
+from mum.engine.runner import UNSAFE_FLAG, MUMRunner, allow_unsafe_load, prepare_cpu_distributed
+from mum.utils import errors_in_one_sentence, format_config_once, load_config
 
 # the devices on which mmengine's AmpOptimWrapper (--amp) runs
 AMP_DEVICES = ('cuda', 'npu', 'mlu', 'musa')
@@ -39,6 +37,12 @@ def parse_args() -> argparse.Namespace:
         help='override config settings, e.g. model.semi_train_cfg.unsup_weight=2.0')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
                         default='none', help='job launcher')
+    parser.add_argument(UNSAFE_FLAG, action='store_true',
+                        help='unpickle checkpoints (load_from, --resume, pretrained weights) in '
+                        'full, running any code they hold; only for files you trust that '
+                        'torch.load(weights_only=True) refuses')
+    parser.add_argument('--debug', action='store_true',
+                        help='on an error, print its traceback instead of one sentence')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args()
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
@@ -47,20 +51,8 @@ def parse_args() -> argparse.Namespace:
 
 def build_config(args: argparse.Namespace) -> Config:
     """Loads the config and applies the command-line switches."""
-    if not osp.isfile(args.config):
-        raise SystemExit(f'Config file {args.config!r} does not exist.')
-    cfg = Config.fromfile(args.config)
+    cfg = load_config(args.config, args.cfg_options, args.work_dir)
     cfg.launcher = args.launcher
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    try:
-        check_component_keys(cfg.to_dict())
-    except ValueError as error:
-        raise SystemExit(str(error)) from None
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir') is None:
-        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
     if args.amp:
         if get_device() not in AMP_DEVICES:
             raise SystemExit(f'--amp needs a CUDA, NPU, MLU or MUSA device (mmengine\'s '
@@ -85,12 +77,12 @@ def build_config(args: argparse.Namespace) -> Config:
 def main() -> None:
     format_config_once()
     args = parse_args()
+    allow_unsafe_load(args.unsafe_load)
     cfg = build_config(args)
     try:
-        runner = MUMRunner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
-        runner.train()
-    except (CheckpointFileError, CheckpointSaveError, UnreadableImageError) as error:
-        raise SystemExit(str(error)) from None
+        with errors_in_one_sentence(args.debug, passed_on=(TrainingInterrupted, )):
+            runner = MUMRunner.from_cfg(cfg) if 'runner_type' not in cfg else RUNNERS.build(cfg)
+            runner.train()
     except TrainingInterrupted as stop:
         print(stop, file=sys.stderr)
         sys.exit(128 + stop.signum)

@@ -13,6 +13,8 @@ from typing import Dict, Optional
 import torch
 from mmengine.config import Config, ConfigDict
 
+from mum.utils.literal_config import UnsafeConfigError, parse_literal_config
+
 SEMI_MEMBERS = ('teacher', 'student')
 # Config keys that only the teacher-student training needs (``detector`` is the recipes' helper
 # variable holding the wrapped detector).
@@ -148,21 +150,30 @@ def plain_detector_config(cfg: Config) -> Config:
 def config_from_checkpoint(checkpoint: dict, path: str = 'the checkpoint') -> Optional[Config]:
     """The training config mmengine stored in ``checkpoint['meta']['cfg']``, or None.
 
+    The text is read as data (:func:`mum.utils.literal_config.parse_literal_config`), never
+    executed: a text holding anything but literals and ``dict(...)`` is refused.
+
     Args:
         checkpoint (dict): A loaded checkpoint.
         path (str): Its file name, for the error message.
 
     Returns:
         Config | None: The config, or None when the meta holds none.
+
+    Raises:
+        CheckpointError: When the stored text is not plain data (one sentence telling to pass
+            the training config file instead).
     """
-    text = checkpoint.get('meta', {}).get('cfg')
+    text = (checkpoint.get('meta') or {}).get('cfg')
     if not text:
         return None
+    if not isinstance(text, str):
+        raise CheckpointError(f'The config stored in {path} is a {type(text).__name__}, not '
+                              'a config text: pass --config with the training config file.')
     try:
-        return Config.fromstring(text, file_format='.py')
-    except Exception as error:
-        raise CheckpointError(f'The config stored in {path} cannot be parsed '
-                              f'({type(error).__name__}: {error}).') from error
+        return Config(parse_literal_config(text, f'The config stored in {path}'))
+    except UnsafeConfigError as error:
+        raise CheckpointError(f'{error} Pass --config with the training config file.') from None
 
 
 def plain_checkpoint(checkpoint: dict, member: str = 'teacher') -> dict:

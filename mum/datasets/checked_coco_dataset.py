@@ -42,6 +42,11 @@ class CheckedCocoDataset(CocoDataset):
 
     * an annotation file that is missing, not JSON or lacks 'images' / 'categories' raises one
       sentence naming the file (a file without 'annotations' is an unlabeled image list);
+    * a class of ``metainfo.classes`` that the file's categories lack (a renamed class would
+      train with no box of it, or fail in the evaluator) raises one sentence naming the file
+      and the classes missing on each side; categories of the file that are not dataset classes
+      are allowed (their boxes are dropped, counted and logged, below) and named in a warning;
+      the order may differ;
     * every box CocoDataset drops (outside the image, zero area or side < 1 px, class not in the
       dataset's classes) is counted by reason, and every image ``filter_cfg`` leaves out
       (no box of the classes, smaller than ``min_size``) is counted; both counts are logged as a
@@ -88,6 +93,7 @@ class CheckedCocoDataset(CocoDataset):
 
     def load_data_list(self) -> List[dict]:
         """Loads the file and logs what was dropped while parsing it."""
+        self.COCOAPI = self._open_checked  # CocoDataset opens the file with self.COCOAPI(path)
         self.dropped_boxes = Counter()
         self.images_left_without_boxes = 0
         data_list = super().load_data_list()
@@ -99,6 +105,24 @@ class CheckedCocoDataset(CocoDataset):
                       f'({reasons}); {self.images_left_without_boxes} images kept with no box '
                       'left.', logger='current', level=logging.WARNING)
         return data_list
+
+    def _open_checked(self, local_path: str) -> CheckedCOCO:
+        """Opens the annotation file and checks its category names against the classes."""
+        coco = CheckedCOCO(local_path)
+        in_file = [category.get('name') for category in coco.dataset['categories']]
+        classes = list(self.metainfo['classes'])
+        missing = [name for name in classes if name not in in_file]
+        extra = [name for name in in_file if name not in classes]
+        if missing:
+            raise ValueError(
+                f'Annotation file {self.ann_file} does not match metainfo.classes: it lacks '
+                f'{missing}, and has {extra or "no"} categories that are not classes; rename '
+                'the categories or the classes so that every class is a category of the file.')
+        if extra:
+            print_log(f'{self.ann_file}: categories {extra} are not classes of the dataset '
+                      f'({classes}); their boxes are left out.', logger='current',
+                      level=logging.WARNING)
+        return coco
 
     def _check_files_exist(self, data_list: List[dict]) -> None:
         missing = [info['img_path'] for info in data_list if not osp.isfile(info['img_path'])]

@@ -1,5 +1,7 @@
 """Each kind of bad input ends in one sentence naming the file, or in a counted, logged skip."""
 import json
+import re
+
 import cv2
 import numpy as np
 import pytest
@@ -153,3 +155,37 @@ def test_empty_unlabeled_file_is_named_by_the_sampler(tmp_path):
                        f"'{empty_file}'\\) has no image"):
         FallbackGroupMultiSourceSampler(ConcatDataset([labeled, unlabeled]), batch_size=2,
                                         source_ratio=[1, 1])
+
+
+# labeled (images without boxes left out), unlabeled (no 'annotations' key) and validation
+SPLITS = {'labeled': dict(filter_cfg=dict(filter_empty_gt=True)),
+          'unlabeled': dict(filter_cfg=dict(filter_empty_gt=False)),
+          'val': dict(test_mode=True)}
+
+
+@pytest.mark.parametrize('split', list(SPLITS))
+def test_a_class_missing_from_the_file_is_refused_naming_both_sides(tmp_path, split):
+    images = [_image(tmp_path, 1, 'a.jpg')]
+    annotations = [] if split == 'unlabeled' else [_box(1, 1, [5, 5, 10, 10])]
+    path = _write_coco(tmp_path, images, annotations,  # 'dog' renamed in the file
+                       categories=[dict(id=1, name='cat'), dict(id=2, name='dogs')])
+    if split == 'unlabeled':
+        content = json.loads(open(path).read())
+        del content['annotations']
+        open(path, 'w').write(json.dumps(content))
+    with pytest.raises(ValueError, match=re.escape(
+            f"Annotation file {path} does not match metainfo.classes: it lacks ['dog'], and has "
+            "['dogs'] categories that are not classes; rename the categories or the classes so "
+            'that every class is a category of the file.')):
+        _dataset(path, tmp_path, **SPLITS[split])
+
+
+def test_other_order_is_allowed_and_extra_categories_are_named(tmp_path, mmengine_warnings):
+    path = _write_coco(tmp_path, [_image(tmp_path, 1, 'a.jpg')],
+                       [_box(1, 1, [5, 5, 10, 10], category_id=3)],
+                       categories=[dict(id=2, name='dog'), dict(id=1, name='cat'),
+                                   dict(id=3, name='bird')])
+    dataset = _dataset(path, tmp_path, filter_cfg=dict(filter_empty_gt=False))
+    assert sorted(dataset.cat_ids) == [1, 2] and dataset.get_data_info(0)['instances'] == []
+    assert (f"{path}: categories ['bird'] are not classes of the dataset (['cat', 'dog']); "
+            'their boxes are left out.') in mmengine_warnings

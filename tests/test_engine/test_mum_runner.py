@@ -17,12 +17,13 @@ def _log(runner):
         return log_file.read()
 
 
-def test_resume_without_checkpoint_warns_in_one_line(tmp_path):
+def test_resume_without_checkpoint_warns_in_one_line(tmp_path, capsys):
     runner = toy_runner(tmp_path, MUMRunner, max_iters=1, resume=True)
     runner.train()
-    log = _log(runner)
+    log = _log(runner) + capsys.readouterr().out  # mmengine prints some lines, not logs
     assert f'--resume: no checkpoint to resume in {tmp_path}, starting at iteration 0.' in log
     assert 'Auto resumed from the latest checkpoint None' not in log
+    assert 'Did not find last_checkpoint' not in log
     assert runner.iter == 1
 
 

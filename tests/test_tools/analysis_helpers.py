@@ -49,8 +49,7 @@ def semi_checkpoint(config_path: str, out_path: str) -> str:
 
     The teacher's floating-point weights are scaled by 0.9 so that a test can tell them from
     the student's. The meta holds the config text and the dataset's class names, as mmengine's
-    runner writes them (the runner writes ``cfg.pretty_text``; the file's own text is the same
-    config without the slow formatting).
+    runner writes them.
 
     Args:
         config_path (str): A teacher-student config.
@@ -70,9 +69,7 @@ def semi_checkpoint(config_path: str, out_path: str) -> str:
         for tensor in model.teacher.state_dict().values():
             if tensor.dtype.is_floating_point:
                 tensor.mul_(0.9)
-    with open(config_path, encoding='utf-8') as config_file:
-        config_text = config_file.read()  # the runner stores cfg.pretty_text: same config
-    meta = dict(iter=0, cfg=config_text,
+    meta = dict(iter=0, cfg=cfg.pretty_text,  # what the runner stores
                 dataset_meta=dict(classes=DEMO_CLASSES,
                                   palette=[(220, 20, 60)] * len(DEMO_CLASSES)))
     torch.save(dict(meta=meta, state_dict=model.state_dict()), out_path)

@@ -1,6 +1,7 @@
 """Failure paths of a long run through tools/train.py and tools/test.py: a misspelt key and a
 checkpoint of another head shape (refused before anything runs: the tools run in this process),
 SIGTERM and Ctrl-C (subprocesses, as a user or a cluster sends them)."""
+import json
 import os
 import os.path as osp
 import re
@@ -66,15 +67,120 @@ def _train(config, work_dir, cwd, *options):
 
 
 @pytest.mark.slow
-def test_semi_train_cfg_typo_fails_before_training(demo_workspace, tmp_path, monkeypatch):
+def test_semi_train_cfg_typo_fails_before_training(demo_workspace, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(demo_workspace)  # the config's data/demo/
     work_dir = tmp_path / 'wd'
+    args = ['train.py', CONFIG, '--work-dir', work_dir, '--cfg-options', *SHORT,
+            'train_cfg.max_iters=1', 'model.semi_train_cfg.cls_pseudo_thresh=0.5']
     # were the typo accepted, one iteration would train and the tool return
-    with pytest.raises(ValueError, match=re.escape(
-            "model.semi_train_cfg.cls_pseudo_thresh is not a setting of MUMTeacher: did you "
-            "mean 'cls_pseudo_thr'?")):
-        run_in_process('train.py', CONFIG, '--work-dir', work_dir, '--cfg-options', *SHORT,
-                       'train_cfg.max_iters=1', 'model.semi_train_cfg.cls_pseudo_thresh=0.5')
+    with pytest.raises(SystemExit) as exit_info:
+        run_in_process(*args)
+    assert exit_info.value.code == ("model.semi_train_cfg.cls_pseudo_thresh is not a setting of "
+                                    "MUMTeacher: did you mean 'cls_pseudo_thr'?")
+    log_file, = work_dir.glob('*/*.log')
+    assert capsys.readouterr().err == f'(the traceback is in {log_file}; --debug prints it)\n'
+    assert 'Traceback (most recent call last)' in log_file.read_text()
+    assert not list(work_dir.glob('*.pth'))
+    with pytest.raises(ValueError, match='cls_pseudo_thresh is not a setting'):
+        run_in_process(*args, '--debug')
+
+
+def _empty_coco(path, classes):
+    path.write_text(json.dumps(dict(images=[], annotations=[], categories=[
+        dict(id=i, name=name) for i, name in enumerate(classes, 1)])))
+    return str(path)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize('tool', ['train', 'test'])
+def test_an_empty_evaluation_file_is_refused_before_training(tool, demo_workspace, tmp_path):
+    from mum.datasets.demo_data import DEMO_CLASSES
+    config = tiny_mum_config(demo_workspace, str(tmp_path))
+    empty = _empty_coco(tmp_path / 'empty.json', DEMO_CLASSES)
+    work_dir = tmp_path / 'wd'
+    if tool == 'train':
+        args = ['train.py', config, '--work-dir', work_dir, '--cfg-options',
+                'train_cfg.max_iters=1', f'val_dataloader.dataset.ann_file={empty}']
+        split = 'validation'
+    else:
+        checkpoint = semi_checkpoint(config, str(tmp_path / 'semi.pth'))
+        args = ['test.py', config, checkpoint, '--work-dir', work_dir, '--cfg-options',
+                f'test_dataloader.dataset.ann_file={empty}']
+        split = 'test'
+    with pytest.raises(SystemExit) as exit_info:
+        run_in_process(*args)
+    assert exit_info.value.code == (f'The {split} set {empty} has no image: give an annotation '
+                                    'file that lists at least one image.')
+    assert not list(work_dir.glob('*.pth'))
+
+
+@pytest.mark.slow
+def test_a_class_missing_from_the_validation_file_is_refused_before_training(demo_workspace,
+                                                                             tmp_path):
+    config = tiny_mum_config(demo_workspace, str(tmp_path))
+    val = json.loads(open(osp.join(demo_workspace, 'data', 'demo', 'annotations',
+                                   'val.json')).read())
+    renamed = val['categories'][0]['name']
+    val['categories'][0]['name'] = renamed + 's'
+    path = tmp_path / 'val_renamed.json'
+    path.write_text(json.dumps(val))
+    work_dir = tmp_path / 'wd'
+    with pytest.raises(SystemExit) as exit_info:
+        run_in_process('train.py', config, '--work-dir', work_dir, '--cfg-options',
+                       'train_cfg.max_iters=1', f'val_dataloader.dataset.ann_file={path}')
+    assert exit_info.value.code.startswith(
+        f"Annotation file {path} does not match metainfo.classes: it lacks ['{renamed}'], and "
+        f"has ['{renamed}s'] categories that are not classes")
+    assert not list(work_dir.glob('*.pth'))
+
+
+def test_a_file_as_work_dir_is_refused_in_one_sentence(tmp_path):
+    not_a_folder = tmp_path / 'notes.txt'
+    not_a_folder.write_text('')
+    for tool in (TRAIN, TEST):
+        checkpoint = [] if tool == TRAIN else [__file__]
+        assert exit_in_process(tool, CONFIG, *checkpoint, '--work-dir', not_a_folder) == (
+            f'Work dir {not_a_folder} is a file, not a folder: give --work-dir a folder (it is '
+            'created if missing).')
+
+
+def test_num_workers_zero_switches_persistent_workers_off():
+    from mmengine.config import Config
+
+    from mum.utils import persistent_workers_need_workers
+    cfg = Config.fromfile(CONFIG)
+    cfg.merge_from_dict({'train_dataloader.num_workers': 0})
+    assert cfg.train_dataloader.persistent_workers and cfg.val_dataloader.num_workers > 0
+    assert persistent_workers_need_workers(cfg) == ['train_dataloader']
+    assert cfg.train_dataloader.persistent_workers is False
+    assert cfg.val_dataloader.persistent_workers  # it has workers: left as it was
+
+
+@pytest.mark.slow
+def test_num_workers_zero_alone_trains(demo_workspace, tmp_path, monkeypatch):
+    monkeypatch.chdir(demo_workspace)
+    work_dir = tmp_path / 'wd'
+    run_in_process('train.py', CONFIG, '--work-dir', work_dir, '--cfg-options',
+                   'train_dataloader.num_workers=0', 'train_cfg.max_iters=1',
+                   'train_cfg.val_interval=100', 'custom_hooks.1.num_images=0')
+    assert (work_dir / 'iter_1.pth').is_file()
+
+
+@pytest.mark.slow
+def test_a_second_run_on_a_busy_work_dir_is_refused(demo_workspace, tmp_path):
+    from mum.engine.runner import WorkDirLock
+    config = tiny_mum_config(demo_workspace, str(tmp_path))
+    work_dir = tmp_path / 'wd'
+    first = WorkDirLock(str(work_dir))
+    first.acquire()  # the first run, still training
+    try:
+        with pytest.raises(SystemExit) as exit_info:
+            run_in_process('train.py', config, '--work-dir', work_dir, '--cfg-options',
+                           'train_cfg.max_iters=1')
+    finally:
+        first.release()
+    assert exit_info.value.code.startswith(f'Work dir {work_dir} is in use by another training '
+                                           f'run (PID {os.getpid()} on host ')
     assert not list(work_dir.glob('*.pth'))
 
 

@@ -1,15 +1,17 @@
-"""Every entry point that loads a checkpoint refuses one that carries code, before running it.
+"""Every entry point that loads a checkpoint refuses one that carries code, before running it,
+also under ``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD=1`` (which turns torch's weights-only default off).
 
-The payload copies a file when unpickled; the control shows that it does so under
-``torch.load(weights_only=False)``, so the refusals below are not vacuous.
+The payload copies a file when unpickled; the controls show that it does so under
+``torch.load(weights_only=False)`` and under a plain ``torch.load`` with that variable set, so
+the refusals below are not vacuous. A config text holding code in the checkpoint's meta is a
+plain string, which weights-only unpickling accepts: the tools must never execute it.
 """
-import pickle
 import shutil
 
 import pytest
 import torch
 from analysis_helpers import run_tool as run_in_process
-from analysis_helpers import tiny_mum_config, val_images
+from analysis_helpers import semi_checkpoint, tiny_mum_config, val_images
 
 SHORT_RUN = ['train_cfg.max_iters=1', 'train_cfg.val_interval=100',
              'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
@@ -41,10 +43,21 @@ def test_control_the_payload_runs_under_weights_only_false(evil):
     assert marker.exists()
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize('entry', ['load_from', 'resume', 'test'])
-def test_train_and_test_tools_refuse_it(entry, evil, demo_workspace, tmp_path):
+def test_control_the_payload_runs_under_the_force_variable(evil, monkeypatch):
     path, marker = evil
+    monkeypatch.setenv('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', '1')
+    torch.load(path)  # what mmengine's loaders call
+    assert marker.exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize('force_unsafe', [False, True], ids=['default', 'force-no-weights-only'])
+@pytest.mark.parametrize('entry', ['load_from', 'resume', 'test'])
+def test_train_and_test_tools_refuse_it(entry, force_unsafe, evil, demo_workspace, tmp_path,
+                                        monkeypatch):
+    path, marker = evil
+    if force_unsafe:
+        monkeypatch.setenv('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', '1')
     config = tiny_mum_config(demo_workspace, str(tmp_path))
     work_dir = tmp_path / 'wd'
     if entry == 'test':
@@ -57,10 +70,43 @@ def test_train_and_test_tools_refuse_it(entry, evil, demo_workspace, tmp_path):
                 f'load_from={path}']
     # in this process: the tools build their runner, whose load is refused before training or
     # testing (were the file unpickled, the tool would run on and return)
-    with pytest.raises(pickle.UnpicklingError, match='Weights only load failed'):
+    with pytest.raises(SystemExit) as exit_info:
         run_in_process(*args)
+    assert str(exit_info.value.code).startswith(
+        f'Checkpoint {path} cannot be read with torch.load(weights_only=True): it holds objects '
+        'other than tensors and plain Python values (')
+    assert 'rerun with --unsafe-load' in str(exit_info.value.code)
     assert not marker.exists()
     assert not list(work_dir.glob('*.pth'))
+
+
+@pytest.mark.slow
+def test_unsafe_load_is_an_explicit_opt_in(evil, demo_workspace, tmp_path):
+    path, marker = evil
+    config = tiny_mum_config(demo_workspace, str(tmp_path))
+    with pytest.raises(SystemExit):  # unpickled in full: the payload ran, then the meta is bad
+        run_in_process('test.py', config, path, '--work-dir', tmp_path / 'wd', '--unsafe-load')
+    assert marker.exists()
+
+
+CODE_IN_CONFIG = "model = dict(type='X')\n_x = __import__('shutil').copyfile({source!r}, {marker!r})\n"
+
+
+@pytest.mark.slow
+def test_config_text_with_code_in_the_meta_is_never_executed(demo_workspace, tmp_path, capsys):
+    config = tiny_mum_config(demo_workspace, str(tmp_path))
+    path = semi_checkpoint(config, str(tmp_path / 'semi.pth'))
+    marker = tmp_path / 'config_code_ran'
+    checkpoint = torch.load(path, weights_only=True)
+    checkpoint['meta']['cfg'] = CODE_IN_CONFIG.format(source=__file__, marker=str(marker))
+    torch.save(checkpoint, path)
+    torch.load(path, weights_only=True)  # a plain string: weights-only unpickling accepts it
+    with pytest.raises(SystemExit) as exit_info:
+        run_in_process('model_converters/extract_teacher.py', path, tmp_path / 'out.pth')
+    assert exit_info.value.code == 2
+    assert (f'The config stored in {path} holds code, not only data (a Call at line 2); it is '
+            'never run. Pass --config with the training config file.') in capsys.readouterr().err
+    assert not marker.exists()
 
 
 @pytest.mark.slow

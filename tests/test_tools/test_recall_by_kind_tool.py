@@ -2,6 +2,7 @@
 import json
 import os.path as osp
 import pickle
+import shutil
 
 import pytest
 from conftest import REPO, exit_in_process, import_tool
@@ -90,3 +91,28 @@ def test_mean_std_leaves_out_runs_without_the_number():
     from mum.analysis.mean_std import mean_std
     assert mean_std([0.5, float('nan'), None], percent=True) == '50.0'
     assert mean_std([float('nan')], percent=True) == 'n/a'
+
+
+class _Exploit:
+    """Unpickling this object creates the file ``marker``: a stand-in for arbitrary code."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (shutil.copyfile, (__file__, self.marker))
+
+
+def test_a_prediction_file_carrying_code_is_refused_unrun(tmp_path):
+    ann_file = _write(tmp_path, 'gt.json', COCO)
+    marker = tmp_path / 'exploit_ran'
+    predictions = _write(tmp_path, 'p.pkl', [_Exploit(str(marker))])
+    with pytest.raises(SystemExit) as exit_info:
+        import_tool('analysis_tools/recall_by_kind.py').main([ann_file, str(predictions)])
+    assert str(exit_info.value) == (
+        f"Prediction file {predictions!r} could not be read as a pickle: it names "
+        "shutil.copyfile, which a file of predictions never needs.")
+    assert not marker.exists()
+    with open(predictions, 'rb') as predictions_file:
+        pickle.load(predictions_file)  # the control: plain pickle runs it
+    assert marker.exists()

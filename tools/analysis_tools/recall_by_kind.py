@@ -29,6 +29,7 @@ from typing import Dict, List
 from mum.analysis.mean_std import mean_std
 from mum.analysis.recall_by_kind import RecallByKind, recall_by_kind
 from mum.datasets.splits import SplitError, load_coco_json
+from mum.utils.safe_pickle import load_data_pickle
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -67,7 +68,7 @@ def load_predictions(path: str) -> List[dict]:
     """The predictions in ``path``; SystemExit with one sentence if they are not test.py's."""
     try:
         with open(path, 'rb') as pickle_file:
-            predictions = pickle.load(pickle_file)
+            predictions = load_data_pickle(pickle_file)
     except (OSError, pickle.UnpicklingError, EOFError) as error:
         raise SystemExit(f'Prediction file {path!r} could not be read as a pickle: {error}.')
     if not isinstance(predictions, list) or not all(

@@ -1,26 +1,29 @@
 """mmengine's Runner with checkpoint files handled safely: written atomically, refused by name
-when unreadable or when their shapes do not fit the model, and a clear line when there is none."""
+when unreadable or when their shapes do not fit the model, and a clear line when there is none;
+one training run per work dir; no evaluation on an empty set."""
 import logging
 import os
 import os.path as osp
 from typing import Callable, Optional, Union
 
-from mmengine.dist import master_only
+from mmengine.dist import is_main_process, master_only
 from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
-from mmengine.runner.checkpoint import (_load_checkpoint, _load_checkpoint_to_model,
-                                        find_latest_checkpoint)
+from mmengine.runner.checkpoint import _load_checkpoint, _load_checkpoint_to_model
+
+from .weights_only_loading import CheckpointFileError
+from .work_dir_lock import WorkDirLock
 
 
-class CheckpointFileError(RuntimeError):
-    """A checkpoint file cannot be read, or does not fit the model."""
+class EmptyEvaluationSetError(ValueError):
+    """The validation or test dataset has no image."""
 
 
 class MUMRunner(Runner):
     """The Runner that tools/train.py and tools/test.py build (mmengine's, plus these checks).
 
-    * ``save_checkpoint`` writes ``.NAME.tmp`` next to the checkpoint and renames it to
+    * ``save_checkpoint`` writes ``.NAME.PID.tmp`` next to the checkpoint and renames it to
       ``NAME`` once complete, so a checkpoint under its real name is always whole (a crash or a
       full disk leaves the temporary file, never a truncated ``NAME``); non-local backends
       (``backend_args``) are written as mmengine does.
@@ -31,17 +34,47 @@ class MUMRunner(Runner):
       random with a warning.
     * ``--resume`` without a checkpoint in the work dir starts at iteration 0 as mmengine does,
       with one warning line saying so.
+    * ``train`` holds the work dir's :class:`WorkDirLock` (main process): a second run on the
+      same work dir is refused naming the PID and host of the first.
+    * a validation or test dataset without any image is refused by name when its loop is
+      built (before training), instead of a ZeroDivisionError at the first evaluation.
+
+    Checkpoints are loaded with ``weights_only=True`` (:mod:`.weights_only_loading`).
     """
     refuse_shape_mismatch = False
 
     def load_or_resume(self) -> None:
         """mmengine's, warning in one line when there is no checkpoint to resume."""
+        # mmengine's find_latest_checkpoint would log a line of its own when there is none
         if (not self._has_loaded and self._resume and self._load_from is None
-                and find_latest_checkpoint(self.work_dir) is None):
+                and not osp.isfile(osp.join(self.work_dir, 'last_checkpoint'))):
             print_log(f'--resume: no checkpoint to resume in {self.work_dir}, starting at '
                       'iteration 0.', logger='current', level=logging.WARNING)
             self._resume = False
         super().load_or_resume()
+
+    def train(self):
+        """mmengine's ``train``, holding the work dir's lock while it runs."""
+        lock = WorkDirLock(self.work_dir) if is_main_process() else None
+        if lock is not None:
+            lock.acquire()
+        try:
+            return super().train()
+        finally:
+            if lock is not None:
+                lock.release()
+
+    def build_val_loop(self, loop):
+        """mmengine's, refusing a validation dataset without images."""
+        loop = super().build_val_loop(loop)
+        _refuse_empty(loop, 'validation')
+        return loop
+
+    def build_test_loop(self, loop):
+        """mmengine's, refusing a test dataset without images."""
+        loop = super().build_test_loop(loop)
+        _refuse_empty(loop, 'test')
+        return loop
 
     def resume(self, filename: str, *args, **kwargs) -> None:
         """mmengine's resume; a checkpoint whose shapes differ from the model is refused."""
@@ -60,6 +93,8 @@ class MUMRunner(Runner):
         mismatch (see the class doc)."""
         try:
             checkpoint = _load_checkpoint(filename, map_location=map_location)
+        except CheckpointFileError:
+            raise  # already one sentence (weights-only refusal)
         except (RuntimeError, EOFError) as error:  # torch's PytorchStreamReader, unpickling
             raise CheckpointFileError(
                 f'Checkpoint {filename} cannot be read: it is truncated or not a checkpoint '
@@ -82,7 +117,7 @@ class MUMRunner(Runner):
             super().save_checkpoint(out_dir, filename, *args, backend_args=backend_args,
                                     **kwargs)
             return
-        temporary = f'.{filename}.tmp'
+        temporary = f'.{filename}.{os.getpid()}.tmp'  # unique even if two runs share the dir
         try:
             super().save_checkpoint(out_dir, temporary, *args, **kwargs)
         except BaseException:
@@ -90,6 +125,16 @@ class MUMRunner(Runner):
                 os.remove(osp.join(out_dir, temporary))
             raise
         os.replace(osp.join(out_dir, temporary), osp.join(out_dir, filename))
+
+
+def _refuse_empty(loop, split: str) -> None:
+    """Raises EmptyEvaluationSetError when ``loop``'s dataset has no image."""
+    dataset = getattr(getattr(loop, 'dataloader', None), 'dataset', None)
+    if dataset is not None and len(dataset) == 0:
+        source = getattr(dataset, 'ann_file', None) or type(dataset).__name__
+        raise EmptyEvaluationSetError(
+            f'The {split} set {source} has no image: give an annotation file that lists at '
+            'least one image.')
 
 
 def _check_shapes(model, checkpoint: dict, filename: str) -> None:
