@@ -1,4 +1,5 @@
-"""Shared fixtures: the repository paths, a tiny generated copy of the demo data, log capture."""
+"""Shared fixtures: the repository paths, a tiny generated copy of the demo data, BCCD converted
+once, log capture."""
 import importlib.util
 import logging
 import os
@@ -16,6 +17,7 @@ torch.set_num_threads(1)
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 TINY_DEMO = dict(num_labeled=8, num_unlabeled=8, num_val=4)
+BCCD_ROOT = osp.join(osp.dirname(REPO), 'shared', 'data', 'bccd')  # real images, read-only
 
 
 def pytest_collection_modifyitems(config, items) -> None:
@@ -44,6 +46,24 @@ def demo_workspace(tmp_path_factory) -> str:
     workspace = tmp_path_factory.mktemp('workspace')
     generate_demo_dataset(osp.join(workspace, 'data', 'demo'), **TINY_DEMO)
     return str(workspace)
+
+
+@pytest.fixture(scope='session')
+def bccd_data_root(tmp_path_factory) -> str:
+    """BCCD made ready as configs/_base_/datasets/semi_bccd.py's header says, in a tmp folder: the
+    converter's bccd_{train,val,test}.json and the split tool's fold 0 in annotations/, the
+    images linked from ../shared/data/bccd/ beside the repository (skipped where it is absent).
+    Returns the folder, a config's data_root."""
+    from mum.datasets.splits import write_splits
+    from mum.datasets.voc_folder_to_coco import write_voc_folder
+    if not osp.isdir(BCCD_ROOT):
+        pytest.skip(f'BCCD not found at {BCCD_ROOT}')
+    data_root = tmp_path_factory.mktemp('bccd')
+    annotations = data_root / 'annotations'
+    write_voc_folder(BCCD_ROOT, annotations, ['train', 'val', 'test'], name='bccd')
+    write_splits(annotations / 'bccd_train.json', annotations, [10], seeds=[0])
+    os.symlink(osp.join(BCCD_ROOT, 'JPEGImages'), data_root / 'JPEGImages')
+    return f'{data_root}/'
 
 
 @pytest.fixture(scope='session')

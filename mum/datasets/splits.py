@@ -21,6 +21,10 @@ Files are named as mmdet's ``split_coco.py`` names them: ``{stem}.{fold}@{percen
 ``{stem}.{fold}@{percent}-unlabeled.json``, with ``stem`` the annotation file's name without
 ``.json`` and ``fold`` the fold key, or ``seed{seed}`` for seeded splits. The unlabeled file keeps
 the annotations of its images (for analysis; semi-supervised training ignores them).
+
+Any COCO file splits by the same rules: BCCD's converted train file (205 images) gives fold
+``k`` = seed ``k``, ``bccd_train.seedk@10.json`` with ``floor(20.5) = 20`` labeled images
+(configs/_base_/datasets/semi_bccd.py).
 """
 import json
 import logging

@@ -12,7 +12,10 @@ VOC conventions used here:
   box is ``x = xmin - 1, y = ymin - 1, w = xmax - xmin + 1, h = ymax - ymin + 1`` (detectron2's
   VOC loader, which MUM used, makes the same box). A box reaching past the image is clipped to
   ``[0, width] x [0, height]`` and counted in the log; a box that is inverted
-  (``xmax < xmin``) or has no area left after clipping is an error naming the XML file.
+  (``xmax < xmin``) or has no area left after clipping is an error naming the XML file: the
+  benchmark's files are curated, so such a box means a damaged copy, and dropping it would
+  change the benchmark's ground truth. A VOC-layout folder of your own (e.g. BCCD) is converted
+  by :mod:`mum.datasets.voc_folder_to_coco`, which drops, counts and logs flawed boxes instead.
 * Difficult objects are kept as ordinary ground truth (``iscrowd = 0``) because the protocol
   evaluates them as such; each annotation also records ``difficult`` (0 or 1).
   ``drop_difficult=True`` removes them instead (an image whose every object is difficult then
@@ -32,7 +35,7 @@ import json
 import logging
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
-from typing import List, Sequence, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 from tqdm import tqdm
 
@@ -96,9 +99,35 @@ def _child_number(element: ElementTree.Element, tag: str, xml_path: Path) -> flo
             f'VOC annotation {xml_path}: <{tag}> is {text!r}, not a number.') from None
 
 
+def clip_voc_box(box: Sequence[float], width: float,
+                 height: float) -> Optional[Tuple[List[float], bool]]:
+    """Converts a VOC box to a COCO box clipped to the image.
+
+    Args:
+        box: ``(xmin, ymin, xmax, ymax)``, 1-based inclusive pixel indices, ``max >= min``.
+        width: Image width in pixels.
+        height: Image height in pixels.
+
+    Returns:
+        ``([x, y, w, h], clipped)``: the box ``[xmin - 1, xmax) x [ymin - 1, ymax)`` clipped to
+        ``[0, width] x [0, height]``, and whether clipping changed it; None if no part of the box
+        lies inside the image.
+    """
+    xmin, ymin, xmax, ymax = box
+    left, top, right, bottom = xmin - 1, ymin - 1, xmax, ymax
+    clipped_left, clipped_top = max(left, 0.0), max(top, 0.0)
+    clipped_right, clipped_bottom = min(right, width), min(bottom, height)
+    if clipped_right <= clipped_left or clipped_bottom <= clipped_top:
+        return None
+    clipped = (clipped_left, clipped_top, clipped_right, clipped_bottom) != (left, top, right,
+                                                                             bottom)
+    return [clipped_left, clipped_top, clipped_right - clipped_left,
+            clipped_bottom - clipped_top], clipped
+
+
 def voc_box_to_coco(box: Sequence[float], width: float, height: float,
                     xml_path: Path) -> Tuple[List[float], bool]:
-    """Converts a VOC box to a COCO box clipped to the image.
+    """Converts a VOC box to a COCO box clipped to the image (:func:`clip_voc_box`), strictly.
 
     Args:
         box: ``(xmin, ymin, xmax, ymax)``, 1-based inclusive pixel indices.
@@ -107,8 +136,7 @@ def voc_box_to_coco(box: Sequence[float], width: float, height: float,
         xml_path: The XML file, for error messages.
 
     Returns:
-        ``([x, y, w, h], clipped)``: the box ``[xmin - 1, xmax) x [ymin - 1, ymax)`` clipped to
-        ``[0, width] x [0, height]``, and whether clipping changed it.
+        ``([x, y, w, h], clipped)`` as :func:`clip_voc_box` returns it.
 
     Raises:
         VOCConversionError: If the box is inverted or lies entirely outside the image.
@@ -116,31 +144,25 @@ def voc_box_to_coco(box: Sequence[float], width: float, height: float,
     xmin, ymin, xmax, ymax = box
     if xmax < xmin or ymax < ymin:
         raise VOCConversionError(f'VOC annotation {xml_path}: box {list(box)} has max < min.')
-    left, top, right, bottom = xmin - 1, ymin - 1, xmax, ymax
-    clipped_left, clipped_top = max(left, 0.0), max(top, 0.0)
-    clipped_right, clipped_bottom = min(right, width), min(bottom, height)
-    if clipped_right <= clipped_left or clipped_bottom <= clipped_top:
+    coco_box = clip_voc_box(box, width, height)
+    if coco_box is None:
         raise VOCConversionError(f'VOC annotation {xml_path}: box {list(box)} lies outside the '
                                  f'{width:g}x{height:g} image.')
-    clipped = (clipped_left, clipped_top, clipped_right, clipped_bottom) != (left, top, right,
-                                                                             bottom)
-    return [clipped_left, clipped_top, clipped_right - clipped_left,
-            clipped_bottom - clipped_top], clipped
+    return coco_box
 
 
-def parse_voc_xml(xml_path: Path) -> Tuple[float, float, List[dict]]:
-    """Reads the image size and the objects of one VOC annotation file.
+def read_voc_xml(xml_path: Path) -> Tuple[float, float, List[dict]]:
+    """Reads the image size and the objects of one VOC annotation file, whatever their classes.
 
     Args:
         xml_path: ``Annotations/{id}.xml``.
 
     Returns:
-        ``(width, height, objects)`` with each object a dict of ``category_id`` (1 to 20),
+        ``(width, height, objects)`` with each object a dict of ``name`` (the class name, stripped),
         ``box`` (VOC ``xmin, ymin, xmax, ymax``) and ``difficult`` (0 or 1).
 
     Raises:
-        VOCConversionError: If the file is missing or malformed, lacks a required field, or
-            names a class outside :data:`VOC_CLASSES`.
+        VOCConversionError: If the file is missing or malformed or lacks a required field.
     """
     if not xml_path.is_file():
         raise VOCConversionError(f'VOC annotation {xml_path} does not exist.')
@@ -155,18 +177,39 @@ def parse_voc_xml(xml_path: Path) -> Tuple[float, float, List[dict]]:
     objects = []
     for element in root.findall('object'):
         name = _child_text(element, 'name', xml_path)
-        if name not in VOC_CLASSES:
-            raise VOCConversionError(f'VOC annotation {xml_path} names unknown class {name!r}.')
         box_element = element.find('bndbox')
         if box_element is None:
             raise VOCConversionError(f'VOC annotation {xml_path} has an object without <bndbox>.')
         difficult = element.find('difficult')
         objects.append({
-            'category_id': VOC_CLASSES.index(name) + 1,
+            'name': name,
             'box': [_child_number(box_element, tag, xml_path)
                     for tag in ('xmin', 'ymin', 'xmax', 'ymax')],
             'difficult': int(difficult is not None and (difficult.text or '').strip() == '1'),
         })
+    return width, height, objects
+
+
+def parse_voc_xml(xml_path: Path) -> Tuple[float, float, List[dict]]:
+    """Reads one annotation file of the VOC benchmark (:func:`read_voc_xml`), 20 classes only.
+
+    Args:
+        xml_path: ``Annotations/{id}.xml``.
+
+    Returns:
+        ``(width, height, objects)`` with each object a dict of ``category_id`` (1 to 20),
+        ``box`` (VOC ``xmin, ymin, xmax, ymax``) and ``difficult`` (0 or 1).
+
+    Raises:
+        VOCConversionError: If the file is missing or malformed, lacks a required field, or
+            names a class outside :data:`VOC_CLASSES`.
+    """
+    width, height, objects = read_voc_xml(xml_path)
+    for voc_object in objects:
+        name = voc_object.pop('name')
+        if name not in VOC_CLASSES:
+            raise VOCConversionError(f'VOC annotation {xml_path} names unknown class {name!r}.')
+        voc_object['category_id'] = VOC_CLASSES.index(name) + 1
     return width, height, objects
 
 

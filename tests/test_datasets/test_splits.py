@@ -4,6 +4,7 @@ import logging
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import exit_in_process, run_cli
 
@@ -109,6 +110,48 @@ def test_seeded_split_is_exact_distinct_and_deterministic():
     assert all(0 <= index < TRAIN2017_POOL_SIZE for index in first)
     assert sample_labeled_indices(1, TRAIN2017_POOL_SIZE, seed=1) == first
     assert sample_labeled_indices(1, TRAIN2017_POOL_SIZE, seed=2) != first
+
+
+def check_seeded_folds(ann_file, out_dir, seeds, num_labeled):
+    """Writes 10 % splits of ``ann_file`` per seed and checks the documented rule: fold ``seed``
+    labels the pool images at ``default_rng(seed).choice(pool, floor(10 % of pool))``, the rest
+    are unlabeled with their boxes, the two parts are disjoint and cover the pool, and writing
+    again gives the same bytes. Returns the labeled image ids per seed."""
+    coco = json.loads(Path(ann_file).read_text())
+    pool_ids = sorted(image['id'] for image in coco['images'])
+    written = write_splits(ann_file, out_dir, [10], seeds=seeds)
+    first_bytes = [path.read_bytes() for path in written]
+    assert [path.read_bytes() for path in write_splits(ann_file, out_dir, [10],
+                                                       seeds=seeds)] == first_bytes
+    labeled_by_seed = {}
+    for seed, labeled_path, unlabeled_path in zip(seeds, written[::2], written[1::2]):
+        assert labeled_path.name == f'{Path(ann_file).stem}.seed{seed}@10.json'
+        labeled, unlabeled = (json.loads(path.read_text())
+                              for path in (labeled_path, unlabeled_path))
+        labeled_ids, unlabeled_ids = set(image_ids(labeled)), set(image_ids(unlabeled))
+        drawn = np.random.default_rng(seed).choice(len(pool_ids), num_labeled, replace=False)
+        assert labeled_ids == {pool_ids[index] for index in drawn}
+        assert len(labeled_ids) == num_labeled
+        assert len(unlabeled_ids) == len(pool_ids) - num_labeled
+        assert not labeled_ids & unlabeled_ids
+        assert labeled_ids | unlabeled_ids == set(pool_ids)
+        assert len(labeled['annotations']) + len(unlabeled['annotations']) == len(
+            coco['annotations'])
+        assert labeled['categories'] == unlabeled['categories'] == coco['categories']
+        labeled_by_seed[seed] = labeled_ids
+    assert len({frozenset(ids) for ids in labeled_by_seed.values()}) == len(seeds)
+    return labeled_by_seed
+
+
+@pytest.mark.parametrize('num_images', [205, 209])  # 10 %: 20.5 and 20.9, floored
+def test_seeded_folds_of_a_small_file(tmp_path, num_images):
+    ann_file = write_json(tmp_path / 'train.json', synthetic_coco(num_images))
+    check_seeded_folds(ann_file, tmp_path / 'out', seeds=[0, 1], num_labeled=20)
+
+
+def test_bccd_train_folds_label_20_of_205_images(bccd_data_root, tmp_path):
+    check_seeded_folds(Path(bccd_data_root, 'annotations', 'bccd_train.json'), tmp_path,
+                       seeds=[0, 1, 2, 3, 4], num_labeled=20)
 
 
 def test_write_splits_names_files_like_mmdet_and_logs_exclusions(tmp_path, caplog):

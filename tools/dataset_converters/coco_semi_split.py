@@ -13,6 +13,11 @@ Fresh splits drawn from seeds::
         --ann-file data/coco/annotations/instances_train2017.json \
         --out-dir data/coco/semi_anns --percent 1 5 10 --seed 1 2 3
 
+Any COCO file, e.g. BCCD train converted by voc_to_coco.py --voc-root, fold k = seed k::
+
+    python tools/dataset_converters/coco_semi_split.py --percent 10 --seed 0 1 2 3 4 \
+        --ann-file data/bccd/annotations/bccd_train.json --out-dir data/bccd/annotations
+
 See :mod:`mum.datasets.splits` for the protocol and the file names.
 """
 import argparse
