@@ -22,7 +22,10 @@ default_hooks = dict(
     # Ctrl-C / SIGTERM stop after the current iteration (SIGTERM: with a final checkpoint)
     stop_signal=dict(type='StopSignalHook'),
     # skipped unreadable unlabeled images, logged per interval (max_unreadable_fraction)
-    unreadable_images=dict(type='UnreadableImageHook', interval=50))
+    unreadable_images=dict(type='UnreadableImageHook', interval=50),
+    # the teacher's pseudo-boxes per image per class next to the labeled set's; one warning
+    # when they stay below a quarter of it (MUMTeacher's threshold policy gets the density)
+    pseudo_label_density=dict(type='PseudoLabelDensityHook', interval=50))
 
 env_cfg = dict(
     cudnn_benchmark=False,

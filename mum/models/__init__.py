@@ -1,1 +1,2 @@
-from . import backbones, classifiers, data_preprocessors, detectors, losses, necks  # noqa: F401
+from . import (backbones, classifiers, data_preprocessors, detectors, losses, necks,  # noqa: F401
+               pseudo_thresholds)

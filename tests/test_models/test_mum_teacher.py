@@ -67,6 +67,7 @@ class _Warnings(logging.Handler):
 def test_empty_pseudo_labels_still_train_on_background_unless_skipped(model_and_batch):
     model, batch = model_and_batch
     model.cls_pseudo_thr, model.warn_no_pseudo_iters = 0.999999, 2
+    model.pseudo_thresholds.thr = 0.999999
     warnings = _Warnings()
     MMLogger.get_current_instance().addHandler(warnings)
     try:
@@ -78,6 +79,7 @@ def test_empty_pseudo_labels_still_train_on_background_unless_skipped(model_and_
     finally:
         MMLogger.get_current_instance().removeHandler(warnings)
         model.cls_pseudo_thr, model.empty_pseudo = 0.05, 'background'
+        model.pseudo_thresholds.thr = 0.05
         model.warn_no_pseudo_iters = 500
     assert any('No pseudo-box above cls_pseudo_thr=0.999999 for 2 iterations' in m
                for m in warnings.messages)
@@ -213,3 +215,54 @@ def test_pseudo_label_source_is_checked(demo_workspace):
     with pytest.raises(ValueError, match=r"pseudo_label_source must be one of \('teacher', "
                        r"'ground_truth', .*\), got 'gt'"):
         MODELS.build(cfg.model)
+
+
+def _model_with_policy(demo_workspace, policy=None, **detector_train_cfg):
+    cfg = demo_config('mum/demo_mum.py', osp.join(demo_workspace, 'data', 'demo'))
+    cfg.model.semi_train_cfg.update(cls_pseudo_thr=0.05, burn_in_iters=0)
+    if policy is not None:
+        cfg.model.semi_train_cfg.pseudo_thr_policy = policy
+    for stage, ignore_iof_thr in detector_train_cfg.items():
+        cfg.model.detector.train_cfg[stage].assigner.ignore_iof_thr = ignore_iof_thr
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    EMATeacherHook().ema_update(model, keep=0.0)
+    return model, first_batch(cfg)
+
+
+def _plain(losses):
+    return {k: [float(x) for x in v] if isinstance(v, list) else float(v)
+            for k, v in losses.items()}
+
+
+def _unsup_losses(model, batch):
+    torch.manual_seed(1)
+    return {k: v for k, v in _losses(model, batch).items() if k.startswith('unsup_')}
+
+
+def test_fixed_threshold_is_the_default_and_adaptive_starts_from_it(demo_workspace):
+    default, batch = _model_with_policy(demo_workspace)
+    assert type(default.pseudo_thresholds).__name__ == 'FixedThreshold'
+    assert not any('pseudo_thresholds' in key for key in default.state_dict())  # stateless
+    expected = _unsup_losses(default, batch)
+    assert expected['unsup_pseudo_boxes_per_img'] > 0
+    explicit, _ = _model_with_policy(demo_workspace, dict(type='FixedThreshold'))
+    adaptive, _ = _model_with_policy(demo_workspace,
+                                     dict(type='DensityMatchingThreshold', interval=1000))
+    for model in (explicit, adaptive):  # before its first update the adaptive one is tau
+        losses = _unsup_losses(model, batch)
+        assert _plain(losses) == _plain(expected)
+    assert int(adaptive.state_dict()['pseudo_thresholds.steps']) == 1  # saved in checkpoints
+
+
+def test_an_ignore_band_needs_assigners_that_ignore(demo_workspace):
+    with pytest.raises(ValueError, match=r'^The ignore band needs assigners that ignore '
+                       r'proposals on its boxes: set ignore_iof_thr > 0 \(e.g. 0.5\) in '
+                       r'model.detector.train_cfg.rpn.assigner, '
+                       r'model.detector.train_cfg.rcnn.assigner \(now -1 or unset\).$'):
+        _model_with_policy(demo_workspace, dict(type='FixedThreshold', ignore_thr=0.02))
+    model, batch = _model_with_policy(
+        demo_workspace, dict(type='FixedThreshold', ignore_thr=0.02),
+        rpn=0.5, rcnn=0.5)
+    assert _unsup_losses(model, batch)['unsup_loss_cls'] > 0

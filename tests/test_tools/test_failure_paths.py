@@ -4,7 +4,6 @@ SIGTERM and Ctrl-C (subprocesses, as a user or a cluster sends them)."""
 import json
 import os
 import os.path as osp
-import re
 import signal
 import subprocess
 import sys

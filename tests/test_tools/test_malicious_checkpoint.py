@@ -89,7 +89,8 @@ def test_unsafe_load_is_an_explicit_opt_in(evil, demo_workspace, tmp_path):
     assert marker.exists()
 
 
-CODE_IN_CONFIG = "model = dict(type='X')\n_x = __import__('shutil').copyfile({source!r}, {marker!r})\n"
+CODE_IN_CONFIG = ("model = dict(type='X')\n"
+                  "_x = __import__('shutil').copyfile({source!r}, {marker!r})\n")
 
 
 @pytest.mark.slow

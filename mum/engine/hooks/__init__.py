@@ -1,6 +1,7 @@
 from .ema_teacher_hook import EMATeacherHook
 from .finite_loss_hook import FiniteLossHook, NonFiniteLossError
 from .prediction_gallery_hook import PredictionGalleryHook
+from .pseudo_label_density_hook import PseudoLabelDensityHook
 from .pseudo_label_gallery_hook import PseudoLabelGalleryHook
 from .random_state_hook import RandomStateHook
 from .safe_checkpoint_hook import CheckpointSaveError, SafeCheckpointHook
@@ -11,7 +12,7 @@ from .weights_only_checkpoint_hook import WeightsOnlyCheckpointHook
 
 __all__ = [
     'EMATeacherHook', 'FiniteLossHook', 'NonFiniteLossError', 'PredictionGalleryHook',
-    'PseudoLabelGalleryHook', 'RandomStateHook', 'SemiConfigCheckHook',
+    'PseudoLabelDensityHook', 'PseudoLabelGalleryHook', 'RandomStateHook', 'SemiConfigCheckHook',
     'WeightsOnlyCheckpointHook',
     'CheckpointSaveError', 'SafeCheckpointHook', 'StopSignalHook', 'TrainingInterrupted',
     'UnreadableImageHook'

@@ -59,9 +59,9 @@ def torch_load(source, map_location=None, name: str = None):
             raise
         raise CheckpointFileError(
             f'Checkpoint {name or source} cannot be read with torch.load(weights_only=True): it '
-            f'holds objects other than tensors and plain Python values ({_reason(error)}); if you trust '
-            f'its source, rerun with {UNSAFE_FLAG}, which unpickles it in full and runs any '
-            'code it holds.') from None
+            'holds objects other than tensors and plain Python values '
+            f'({_reason(error)}); if you trust its source, rerun with {UNSAFE_FLAG}, which '
+            'unpickles it in full and runs any code it holds.') from None
 
 
 def _reason(error: Exception) -> str:

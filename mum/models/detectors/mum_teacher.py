@@ -19,8 +19,10 @@ from torch import Tensor
 from mum.evaluation.pseudo_label_quality import PseudoLabelCounts, greedy_match, match_pseudo_labels
 from mum.models.data_preprocessors.tile_mixing import TILE_SOURCE_KEY
 from mum.models.necks.unmix_neck import unmixing_if_mixed
+from mum.models.pseudo_thresholds import apply_thresholds, check_band_assigners
 from mum.utils.config_keys import check_known_keys
 
+from .detector_classes import detector_num_classes
 from .semi_train_cfg_keys import MUM_TEACHER_KEYS
 
 EMPTY_PSEUDO_MODES = ('background', 'skip')
@@ -77,7 +79,14 @@ class MUMTeacher(SemiBaseDetector):
             precision and recall and in the two diagnoses,
             ``min_pseudo_bbox_wh`` [(1e-2, 1e-2)], ``freeze_teacher`` [True],
             ``warn_no_pseudo_iters`` [500]: warn after this many iterations in a row without a
-            single pseudo-box.
+            single pseudo-box,
+            ``pseudo_thr_policy`` [dict(type='FixedThreshold')]: which teacher boxes are
+            pseudo-labels, per class (:mod:`mum.models.pseudo_thresholds`):
+            ``FixedThreshold`` (tau for every class; ``ignore_thr`` adds an ignore band) or
+            ``DensityMatchingThreshold`` (per-class thresholds matching the labeled boxes per
+            image; ``ignore_density_ratio`` adds a band). Boxes in the band become the student
+            sample's ``ignored_instances``: its assigners ignore proposals that overlap them
+            (they need ``ignore_iof_thr`` > 0) instead of teaching them as background.
         semi_test_cfg (dict, optional): ``predict_on`` 'teacher' (default) or 'student'.
         data_preprocessor (dict, optional): Usually :class:`MUMDataPreprocessor` (MUM) or
             mmdet's MultiBranchDataPreprocessor (Unbiased Teacher).
@@ -114,6 +123,15 @@ class MUMTeacher(SemiBaseDetector):
         self.pseudo_label_iou_thr: float = cfg.get('pseudo_label_iou_thr', 0.5)
         self.oracle_recall: float = cfg.get('oracle_recall', 1.0)
         self._check_semi_train_cfg()
+        num_classes = detector_num_classes(self.student)
+        self.pseudo_thresholds = MODELS.build(
+            cfg.get('pseudo_thr_policy', dict(type='FixedThreshold')),
+            default_args=dict(thr=self.cls_pseudo_thr, num_classes=num_classes))
+        if self.pseudo_thresholds.has_band:
+            check_band_assigners(detector)
+        # pseudo-boxes per class and images since PseudoLabelDensityHook last read them
+        self.pseudo_box_counts = torch.zeros(num_classes)
+        self.pseudo_image_count = 0
         self.iters_without_pseudo = 0
         # Set by PseudoLabelGalleryHook: the next step keeps its unlabeled batch in
         # ``recorded_unsup_batch`` for drawing.
@@ -223,8 +241,10 @@ class MUMTeacher(SemiBaseDetector):
             truth, ``unsup_pseudo_recall`` and (if it has pseudo-boxes)
             ``unsup_pseudo_precision``, in [0, 1].
         """
-        batch_data_samples = filter_gt_instances(batch_data_samples,
-                                                 score_thr=self.cls_pseudo_thr)
+        upper = self.pseudo_thresholds.upper()
+        self.pseudo_box_counts += apply_thresholds(batch_data_samples, upper,
+                                                   self.pseudo_thresholds.lower())
+        self.pseudo_image_count += len(batch_data_samples)
         scores = torch.cat([s.gt_instances.scores for s in batch_data_samples])
         with unmixing_if_mixed(self.student, batch_data_samples):
             losses = self.student.loss(batch_inputs, batch_data_samples)
@@ -236,7 +256,7 @@ class MUMTeacher(SemiBaseDetector):
         losses = reweight_loss_dict(losses, weight)
         losses['pseudo_boxes_per_img'] = scores.new_tensor(len(scores) / len(batch_data_samples))
         losses['pseudo_score_mean'] = scores.mean() if len(scores) else scores.new_tensor(0.0)
-        losses['pseudo_thr'] = scores.new_tensor(self.cls_pseudo_thr)
+        losses['pseudo_thr'] = scores.new_tensor(float(upper.double().mean()))  # exact for tau
         ground_truth = (batch_info or {}).get('ground_truth')
         if ground_truth is not None:
             losses.update(self._pseudo_label_quality(batch_data_samples, ground_truth, scores))
@@ -300,6 +320,7 @@ class MUMTeacher(SemiBaseDetector):
                 instances.bboxes.new_tensor(data_sample.homography_matrix))
             instances.bboxes = bbox_project(instances.bboxes, to_original, data_sample.ori_shape)
             data_sample.gt_instances = instances
+        self.pseudo_thresholds.observe([result.pred_instances for result in results])
         return batch_data_samples, {}
 
     def original_frame_ground_truth(self,
@@ -357,7 +378,7 @@ class MUMTeacher(SemiBaseDetector):
                             truths: List[InstanceData]) -> SampleList:
         """The two diagnoses between teacher and oracle: the teacher's correct boxes only.
 
-        The teacher's detections above ``cls_pseudo_thr`` are matched to the ground truth
+        The teacher's detections above their class's threshold are matched to the ground truth
         (:func:`greedy_match`, class-aware, IoU >= ``pseudo_label_iou_thr``). With
         'teacher_true_positives' the matched detections stay; with
         'ground_truth_found_by_teacher' the ground-truth boxes they matched replace them.
@@ -373,7 +394,8 @@ class MUMTeacher(SemiBaseDetector):
         """
         for sample, truth in zip(pseudo_samples, truths):
             detections = sample.gt_instances
-            confident = detections[detections.scores > self.cls_pseudo_thr]
+            upper = self.pseudo_thresholds.upper().to(detections.scores.device)
+            confident = detections[detections.scores > upper[detections.labels]]
             matches = greedy_match(confident.bboxes, confident.labels, confident.scores,
                                    truth.bboxes, truth.labels, self.pseudo_label_iou_thr)
             if self.pseudo_label_source == 'teacher_true_positives':

@@ -4,7 +4,7 @@
 MUM_TEACHER_KEYS = ('sup_branches', 'sup_weight', 'unsup_weight', 'cls_pseudo_thr',
                     'unsup_loss_keys', 'empty_pseudo', 'burn_in_iters', 'min_pseudo_bbox_wh',
                     'freeze_teacher', 'warn_no_pseudo_iters', 'pseudo_label_source',
-                    'pseudo_label_iou_thr', 'oracle_recall')
+                    'pseudo_label_iou_thr', 'oracle_recall', 'pseudo_thr_policy')
 
 # MUMSoftTeacher: mmdet's SoftTeacher
 SOFT_TEACHER_KEYS = ('sup_weight', 'unsup_weight', 'freeze_teacher', 'min_pseudo_bbox_wh',
