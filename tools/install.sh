@@ -8,7 +8,11 @@
 # current torch, so the first run compiles it (10-32 minutes on 2 cores); pip caches the wheel and
 # a re-run on a set-up machine rebuilds nothing.
 #
-# Reads: PYTHON (the interpreter to install into; default python); FORCE_CUDA (1: build mmcv's
+# Versions: every package but torch is installed at the exact version of constraints.txt (a pip
+# freeze of 2026-12-06); MUM_UNPINNED=1 lifts that, for an environment that needs other
+# versions (requirements.txt's ranges then apply).
+#
+# Reads: PYTHON (the interpreter to install into; default python); MUM_UNPINNED; FORCE_CUDA (1: build mmcv's
 # CUDA ops even where torch sees no GPU, e.g. on a cluster's login node with nvcc, for the
 # compute nodes; 0: CPU ops only; unset: CUDA ops where nvcc is on PATH and torch sees a GPU);
 # TORCH_CUDA_ARCH_LIST (the GPU architectures to compile for, e.g. "8.0;9.0"; unset: the visible
@@ -31,6 +35,10 @@ step() {
     printf '\n[install] %s\n' "$*"
 }
 trap 'status=$?; ((status == 0)) || printf "[install] %s: failed after %d s\n" "$step_name" $((SECONDS - step_start)) >&2' EXIT
+
+# pinned: pip's constraint option for every install below but torch's (empty with MUM_UNPINNED=1)
+pinned=(-c "$repo/constraints.txt")
+[[ ${MUM_UNPINNED:-0} != 1 ]] || pinned=()
 
 step "Python: $("$py" -c 'import sys; print(sys.executable, sys.version.split()[0])')"
 
@@ -71,7 +79,7 @@ else
 fi
 
 step "installing build tools and mmengine"
-"${pip[@]}" "setuptools<81" wheel ninja "numpy" mmengine==0.10.7
+"${pip[@]}" ${pinned[@]+"${pinned[@]}"} "setuptools<81" wheel ninja "numpy" mmengine==0.10.7
 
 # Succeeds when mmcv 2.1.0 is installed with compiled ops, CUDA ops too for a CUDA build.
 mmcv_ready() {
@@ -99,7 +107,7 @@ else
     [[ $FORCE_CUDA == 0 ]] || cache_opt=(--no-cache-dir)
     mmcv_log="$log_dir/mmcv_build.log"
     step "building mmcv 2.1.0 with $flavour ops from source (first time 10-32 min on 2 cores; log: $mmcv_log)"
-    if ! MMCV_WITH_OPS=1 MAX_JOBS=${MAX_JOBS:-$(nproc)} "${pip[@]}" --no-build-isolation ${cache_opt[@]+"${cache_opt[@]}"} mmcv==2.1.0 >"$mmcv_log" 2>&1; then
+    if ! MMCV_WITH_OPS=1 MAX_JOBS=${MAX_JOBS:-$(nproc)} "${pip[@]}" --no-build-isolation ${cache_opt[@]+"${cache_opt[@]}"} ${pinned[@]+"${pinned[@]}"} mmcv==2.1.0 >"$mmcv_log" 2>&1; then
         echo "[install] ERROR: the mmcv 2.1.0 build failed; the compiler output is in $mmcv_log" >&2
         exit 1
     fi
@@ -109,8 +117,8 @@ else
     fi
 fi
 
-step "installing mmdet 3.3.0, the other requirements and this package (editable)"
-"${pip[@]}" mmdet==3.3.0 -r "$repo/requirements.txt"
+step "installing mmdet 3.3.0, the other requirements ($([[ ${#pinned[@]} -gt 0 ]] && echo 'versions of constraints.txt' || echo 'unpinned: MUM_UNPINNED=1')) and this package (editable)"
+"${pip[@]}" ${pinned[@]+"${pinned[@]}"} mmdet==3.3.0 -r "$repo/requirements.txt"
 "${pip[@]}" --no-build-isolation --no-deps -e "$repo"
 
 step "checking the installation"
