@@ -1,7 +1,9 @@
 """compare_methods: tiny real runs over two seeds, and the mean ± std arithmetic of its table."""
+import glob
 import json
 import os
 import os.path as osp
+import shutil
 import subprocess
 
 import pytest
@@ -22,14 +24,26 @@ TINY_RUN = ['train_dataloader.num_workers=0', 'train_dataloader.persistent_worke
 @pytest.mark.slow
 def test_trains_every_method_per_seed_and_writes_table_plot_and_results(demo_workspace):
     out_dir = osp.join(demo_workspace, 'work_dirs', 'compare')
+    results_dir = osp.join(demo_workspace, 'results', 'compare')
     result = run_tool([TOOL, '--out-dir', out_dir, '--seeds', '0', '1', '--configs',
                        osp.join(REPO, 'configs/mum/demo_mum.py'), '--max-iters', '1',
-                       '--val-interval', '1', '--cfg-options', *TINY_RUN],
+                       '--val-interval', '1', '--cfg-options', *TINY_RUN,
+                       '--results-dir', results_dir],
                       cwd=demo_workspace, timeout=600)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     for run in ('demo_mum', 'oracle'):
         for seed in (0, 1):
             assert osp.isfile(osp.join(out_dir, run, f'seed{seed}', 'iter_1.pth'))
+            with open(osp.join(out_dir, run, f'seed{seed}', 'environment.json')) as records:
+                [record] = json.load(records)
+            assert 'git_commit' in record and record['command'][1].endswith('train.py')
+            # mmengine's own files under the names --results-dir expects
+            copied = osp.join(results_dir, run, f'seed{seed}')
+            assert osp.isfile(osp.join(copied, 'demo_mum.py'))
+            assert len(glob.glob(osp.join(copied, '*', 'vis_data', 'scalars.json'))) == 1
+            assert len(glob.glob(osp.join(copied, '*', 'vis_data', 'config.py'))) == 1
+    assert not [name for _, _, names in os.walk(results_dir) for name in names
+                if not name.endswith(('.json', '.py', '.md', '.finished'))]
     with open(osp.join(out_dir, 'results.json')) as results_file:
         results = json.load(results_file)
     assert set(results) == {'demo_mum', 'oracle'}
@@ -298,7 +312,8 @@ def test_train_data_goes_to_every_run_before_the_users_options(tmp_path, monkeyp
 
     def fake_training(command):
         commands.append(command)
-        os.makedirs(command[command.index('--work-dir') + 1])
+        # the work dir exists: its environment.json was written before training
+        os.makedirs(command[command.index('--work-dir') + 1], exist_ok=True)
         return subprocess.CompletedProcess(command, 0)
 
     monkeypatch.setattr(compare_methods.subprocess, 'run', fake_training)
@@ -321,3 +336,249 @@ def test_train_data_that_is_not_demo_data_is_refused_before_training(tmp_path):
     assert '--train-data:' in message
     assert 'nothing is not a complete demo dataset of this generator version' in message
     assert not (tmp_path / 'compare' / 'demo_supervised').exists()
+
+
+SEED_FOLDS = ['train_dataloader.dataset.datasets.0.ann_file='
+              'annotations/bccd_train.seed{seed}@10.json',
+              'train_dataloader.dataset.datasets.1.ann_file='
+              'annotations/bccd_train.seed{seed}@10-unlabeled.json']
+
+
+def test_seed_cfg_options_reach_every_run_of_their_seed_after_train_data_and_before_the_users(
+        tmp_path, monkeypatch):
+    compare_methods = import_tool('analysis_tools/compare_methods.py')
+    data_dir = tmp_path / 'demo_cover'
+    generate_demo_dataset(str(data_dir), num_labeled=1, num_unlabeled=1, num_val=1,
+                          image_size=64, cover_labeled=True)
+    commands = []
+
+    def fake_training(command):
+        commands.append(command)
+        return subprocess.CompletedProcess(command, 0)
+
+    monkeypatch.setattr(compare_methods.subprocess, 'run', fake_training)
+    monkeypatch.setattr(compare_methods, 'summarise', lambda *args, **kwargs: '')
+    users_option = 'train_dataloader.dataset.datasets.1.ann_file=mine.json'
+    compare_methods.main(['--out-dir', str(tmp_path / 'compare'), '--seeds', '0', '3',
+                          '--configs', 'configs/mum/demo_mum.py', '--train-data', str(data_dir),
+                          '--seed-cfg-options', *SEED_FOLDS, '--cfg-options', users_option])
+    work_dirs = [command[command.index('--work-dir') + 1] for command in commands]
+    # the oracle as every run
+    assert [osp.relpath(work_dir, tmp_path / 'compare') for work_dir in work_dirs] == [
+        'demo_mum/seed0', 'oracle/seed0', 'demo_mum/seed3', 'oracle/seed3']
+    for work_dir, command in zip(work_dirs, commands):
+        seed = int(work_dir[-1])
+        options = command[command.index('--cfg-options') + 1:]
+        labeled = ('train_dataloader.dataset.datasets.0.ann_file='
+                   f'annotations/bccd_train.seed{seed}@10.json')
+        unlabeled = ('train_dataloader.dataset.datasets.1.ann_file='
+                     f'annotations/bccd_train.seed{seed}@10-unlabeled.json')
+        assert labeled in options and unlabeled in options, (work_dir, options)
+        assert not [option for option in options if '{seed}' in option]
+        assert (options.index(f'train_dataloader.dataset.datasets.1.data_root={data_dir}/')
+                < options.index(unlabeled) < options.index(users_option))
+
+
+def test_seed_cfg_options_without_the_seed_in_the_value_are_refused_before_training(tmp_path):
+    message = exit_in_process(TOOL, '--out-dir', tmp_path / 'compare', '--no-oracle', '--configs',
+                              'configs/mum/demo_mum.py', '--seed-cfg-options',
+                              'train_dataloader.dataset.datasets.0.ann_file=fold0.json')
+    assert message.startswith("--seed-cfg-options: 'train_dataloader.dataset.datasets.0.ann_file="
+                              "fold0.json' is not key=value with {seed} in the value")
+    assert not (tmp_path / 'compare').exists()
+
+
+def _write_coco(path, num_images=2):
+    path.write_text(json.dumps(dict(
+        images=[dict(id=index, file_name=f'JPEGImages/{index}.jpg', width=64, height=64)
+                for index in range(num_images)],
+        annotations=[], categories=[dict(id=1, name='RBC')])))
+
+
+def _fake_test(commands):
+    """A tools/test.py stand-in: each call writes a new start folder with its metrics (teacher
+    AP50 0.5 + 0.05 x the number of calls so far)."""
+
+    def fake_test(command):
+        commands.append(command)
+        timestamp = f'2026010{len(commands)}_000000'
+        start = osp.join(command[command.index('--work-dir') + 1], timestamp)
+        os.makedirs(start)
+        with open(osp.join(start, f'{timestamp}.json'), 'w') as metrics:
+            json.dump({'coco/bbox_mAP_50': 0.5 + 0.05 * len(commands),
+                       'coco/bbox_mAP': 0.25}, metrics)
+        return subprocess.CompletedProcess(command, 0)
+
+    return fake_test
+
+
+def test_test_ann_file_evaluates_the_last_checkpoint_once_and_joins_the_table(tmp_path,
+                                                                              monkeypatch):
+    compare_methods = import_tool('analysis_tools/compare_methods.py')
+    work_dir = _comparison_with_checkpoint(tmp_path)
+    _write_coco(tmp_path / 'bccd_test.json')
+    ann_file = str(tmp_path / 'bccd_test.json')
+    commands = []
+    monkeypatch.setattr(compare_methods.subprocess, 'run', _fake_test(commands))
+    monkeypatch.chdir(tmp_path)  # the file is given relative to here
+    arguments = ['--out-dir', str(tmp_path / 'compare'), '--seeds', '0', '--no-oracle',
+                 '--configs', 'configs/mum/demo_mum.py', '--skip-training',
+                 '--seed-cfg-options', *SEED_FOLDS, '--test-ann-file', 'bccd_test.json']
+    compare_methods.main(arguments)
+
+    [command] = commands
+    assert command[1].endswith(osp.join('tools', 'test.py'))
+    assert command[3] == str(work_dir / 'iter_300.pth')
+    options = command[command.index('--cfg-options') + 1:]
+    assert options[-2:] == [f'test_dataloader.dataset.ann_file={ann_file}',
+                            f'test_evaluator.ann_file={ann_file}']
+    # the images come from the config's data_root and data_prefix
+    assert not [option for option in options if 'data_root' in option or 'data_prefix' in option]
+    # the run's fold, as it trained
+    assert ('train_dataloader.dataset.datasets.0.ann_file=annotations/bccd_train.seed0@10.json'
+            in options)
+    table = (tmp_path / 'compare' / 'comparison.md').read_text()
+    assert 'test-data teacher AP50 | test-data teacher AP |' in table
+    assert '| 55.0 | 25.0 |' in table
+    assert f'on {ann_file}.' in table
+    results = json.loads((tmp_path / 'compare' / 'results.json').read_text())
+    assert results['demo_mum']['0']['test ann file'] == ann_file
+
+    compare_methods.main(arguments)  # same file and checkpoint: kept
+    assert len(commands) == 1
+    (work_dir / 'iter_400.pth').write_bytes(b'a later checkpoint')
+    (work_dir / 'last_checkpoint').write_text(str(work_dir / 'iter_400.pth'))
+    compare_methods.main(arguments)
+    assert len(commands) == 2 and commands[1][3] == str(work_dir / 'iter_400.pth')
+    assert '| 60.0 | 25.0 |' in (tmp_path / 'compare' / 'comparison.md').read_text()
+    _write_coco(tmp_path / 'bccd_test_v2.json')
+    compare_methods.main([*arguments[:-1], 'bccd_test_v2.json'])  # another file
+    assert len(commands) == 3 and commands[2][-1].endswith('bccd_test_v2.json')
+
+
+@pytest.mark.parametrize('content, problem', [
+    (None, 'does not exist'),
+    ('images: []', 'is not a JSON file'),
+    ('{"images": [], "annotations": []}', 'is not a COCO annotation file with images'),
+    ('[{"id": 1}]', 'is not a COCO annotation file with images'),
+], ids=['missing', 'not JSON', 'no images', 'a list'])
+def test_a_test_ann_file_that_is_not_coco_with_images_is_refused_before_training(
+        tmp_path, content, problem):
+    ann_file = tmp_path / 'bccd_test.json'
+    if content is not None:
+        ann_file.write_text(content)
+    message = exit_in_process(TOOL, '--out-dir', tmp_path / 'compare', '--seeds', '0',
+                              '--no-oracle', '--configs', 'configs/mum/demo_mum.py',
+                              '--test-ann-file', ann_file)
+    assert message.startswith(f'--test-ann-file: {ann_file} {problem}')
+    assert not (tmp_path / 'compare' / 'demo_mum').exists()
+
+
+def test_test_data_and_test_ann_file_exclude_each_other(tmp_path, capsys):
+    assert exit_in_process(TOOL, '--out-dir', tmp_path, '--test-data', tmp_path,
+                           '--test-ann-file', tmp_path / 'test.json') == 2
+    assert 'not allowed with argument' in capsys.readouterr().err
+
+
+def _fake_tools(commands, failing_trainings=()):
+    """Stand-ins for tools/train.py and tools/test.py as compare_methods calls them.
+
+    A training writes what mmengine writes: a start folder with its scalar log, config and text
+    log, an image, a checkpoint and the config dump; the trainings numbered in
+    ``failing_trainings`` (from 1) stop (exit status 1) after their start folder. A test writes
+    metrics as :func:`_fake_test`.
+    """
+    fake_test = _fake_test([])
+
+    def fake_tool(command):
+        if command[1].endswith('test.py'):
+            return fake_test(command)
+        commands.append(command)
+        work_dir = command[command.index('--work-dir') + 1]
+        timestamp = f'2026020{len(commands)}_000000'
+        vis_data = osp.join(work_dir, timestamp, 'vis_data')
+        os.makedirs(osp.join(vis_data, 'vis_image'))
+        with open(osp.join(vis_data, 'scalars.json'), 'w') as scalars:
+            scalars.write(json.dumps(dict(loss=1.0, iter=1, step=1)) + '\n'
+                          + json.dumps({'teacher/coco/bbox_mAP_50': 0.5, 'step': 1}) + '\n')
+        for path in (osp.join(vis_data, 'config.py'), osp.join(work_dir, 'demo_mum.py')):
+            with open(path, 'w') as config:
+                config.write(f'# leg {len(commands)}\n')
+        for path in (osp.join(work_dir, timestamp, f'{timestamp}.log'),
+                     osp.join(vis_data, 'vis_image', 'gallery_1.png')):
+            with open(path, 'w') as other:
+                other.write('not for the results\n')
+        if len(commands) in failing_trainings:
+            return subprocess.CompletedProcess(command, 1)
+        with open(osp.join(work_dir, 'iter_1.pth'), 'wb') as checkpoint:
+            checkpoint.write(b'checkpoint')
+        with open(osp.join(work_dir, 'last_checkpoint'), 'w') as pointer:
+            pointer.write(osp.join(work_dir, 'iter_1.pth'))
+        return subprocess.CompletedProcess(command, 0)
+
+    return fake_tool
+
+
+def test_every_training_call_appends_its_environment_to_the_run(tmp_path, monkeypatch):
+    compare_methods = import_tool('analysis_tools/compare_methods.py')
+    head = subprocess.run(['git', 'rev-parse', 'HEAD'], cwd=REPO, capture_output=True, text=True)
+    expected_commit = head.stdout.strip() if head.returncode == 0 else None
+    commands = []
+    monkeypatch.setattr(compare_methods.subprocess, 'run', _fake_tools(commands, {1}))
+    arguments = ['--out-dir', str(tmp_path / 'compare'), '--seeds', '0', '--no-oracle',
+                 '--configs', 'configs/mum/demo_mum.py']
+    with pytest.raises(SystemExit, match='Training demo_mum'):
+        compare_methods.main(arguments)  # the first leg stops
+    compare_methods.main(arguments)  # resumed: the second leg
+    compare_methods.main(arguments)  # finished: kept, not trained
+    assert len(commands) == 2
+    path = tmp_path / 'compare' / 'demo_mum' / 'seed0' / 'environment.json'
+    records = json.loads(path.read_text())
+    assert [record['command'] for record in records] == commands
+    assert [record['git_commit'] for record in records] == [expected_commit] * 2
+
+
+def test_results_dir_receives_the_tables_configs_logs_metrics_and_records_only(tmp_path,
+                                                                               monkeypatch):
+    compare_methods = import_tool('analysis_tools/compare_methods.py')
+    _write_coco(tmp_path / 'bccd_test.json')
+    commands = []
+    # the first leg of seed 1 stops
+    monkeypatch.setattr(compare_methods.subprocess, 'run', _fake_tools(commands, {2}))
+    results = tmp_path / 'results'
+    arguments = ['--out-dir', str(tmp_path / 'compare'), '--seeds', '0', '1', '--no-oracle',
+                 '--configs', 'configs/mum/demo_mum.py', '--test-ann-file',
+                 str(tmp_path / 'bccd_test.json')]
+    with pytest.raises(SystemExit, match='Training demo_mum'):
+        compare_methods.main([*arguments, '--results-dir', str(results)])
+    # copied after each run: seed 0's is there
+    assert (results / 'demo_mum' / 'seed0' / 'compare_methods.finished').is_file()
+    compare_methods.main([*arguments, '--results-dir', str(results)])
+
+    def files_in(folder):
+        return sorted(str(path.relative_to(folder)) for path in folder.rglob('*')
+                      if path.is_file())
+
+    per_run = ['demo_mum.py', 'environment.json', 'test_data.json', 'compare_methods.finished']
+    expected = ['comparison.md', 'results.json',
+                *[f'demo_mum/seed{seed}/{name}' for seed in (0, 1) for name in per_run],
+                # each leg's log and config, by its start folder
+                *[f'demo_mum/seed{seed}/2026020{leg}_000000/vis_data/{name}'
+                  for seed, leg in ((0, 1), (1, 2), (1, 3)) for name in ('scalars.json',
+                                                                         'config.py')]]
+    assert files_in(results) == sorted(expected)
+    seed1 = results / 'demo_mum' / 'seed1'
+    assert (seed1 / 'demo_mum.py').read_text() == '# leg 3\n'  # the last leg's dump
+    assert len(json.loads((seed1 / 'environment.json').read_text())) == 2
+    assert (results / 'comparison.md').read_text() == (
+        tmp_path / 'compare' / 'comparison.md').read_text()
+    # --skip-training copies too, at the end
+    compare_methods.main([*arguments, '--skip-training', '--results-dir',
+                          str(tmp_path / 'results_again')])
+    assert files_in(tmp_path / 'results_again') == sorted(expected)
+    # the copy alone gives the tables again
+    reread = tmp_path / 'reread'
+    shutil.copytree(results, reread)
+    compare_methods.main(['--out-dir', str(reread), '--seeds', '0', '1', '--no-oracle',
+                          '--configs', 'configs/mum/demo_mum.py', '--skip-training'])
+    assert (reread / 'comparison.md').read_text() == (results / 'comparison.md').read_text()

@@ -3,13 +3,28 @@
     python tools/analysis_tools/compare_methods.py --out-dir work_dirs/compare --seeds 0 1 2 \
         [--configs configs/supervised/demo_supervised.py ... configs/mum/demo_mum.py] \
         [--no-oracle] [--max-iters 300] [--val-interval 100] [--continue-from OLD_OUT_DIR] \
-        [--train-data DATA_DIR] [--test-data DATA_DIR] [--cfg-options k=v ...]
+        [--train-data DATA_DIR] [--test-data DATA_DIR | --test-ann-file FILE] \
+        [--seed-cfg-options k=v{seed} ...] [--cfg-options k=v ...] [--results-dir RESULTS_DIR]
+
+BCCD, fold k (the split tool's --seed k) for seed k, scored once more on BCCD test:
+
+    fold='annotations/bccd_train.seed{seed}@10'  # the tool replaces {seed}, not the shell
+    python tools/analysis_tools/compare_methods.py --out-dir work_dirs/bccd --seeds 0 1 2 3 4 \
+        --configs configs/bccd/bccd_supervised.py configs/bccd/bccd_unbiased_teacher.py \
+            configs/bccd/bccd_mum.py \
+        --seed-cfg-options "train_dataloader.dataset.datasets.0.ann_file=$fold.json" \
+            "train_dataloader.dataset.datasets.1.ann_file=$fold-unlabeled.json" \
+        --test-ann-file data/bccd/annotations/bccd_test.json --results-dir results/bccd
 
 Every config is trained by tools/train.py once per seed (one run after the other, seed by seed,
 logs in OUT_DIR/<run>/seed<k>/) with the same --max-iters, --val-interval and extra
 --cfg-options. The oracle run is the last config with
 ``model.semi_train_cfg.pseudo_label_source=ground_truth``: its unlabeled branch learns from the
-unlabeled images' ground truth (the ceiling for the teacher). After every run the tool rewrites:
+unlabeled images' ground truth (the ceiling for the teacher; on BCCD, bccd_mum.py on the fold's
+185 unlabeled images with their boxes, not configs/bccd/bccd_oracle.py). Each training gets these
+--cfg-options, in this order (a later one wins): ``randomness.seed=<seed>``, the oracle's option,
+--train-data's, --seed-cfg-options with ``{seed}`` replaced, the user's --cfg-options, then
+those of --max-iters and --val-interval. After every run the tool rewrites:
 
 - OUT_DIR/comparison.md: per run, mean +- std over the seeds (sample std) of the teacher's AP50
   and AP and the student's AP50 at the last evaluation, and of the pseudo-labels' precision,
@@ -39,6 +54,34 @@ OUT_DIR/<run>/seed<k>/test_data.json, evaluated again only when DATA_DIR or the 
 changes. On the demo's 120 validation images the choice of images alone moves one model's AP50
 by several points (docs/demo.md), as much as the seeds do.
 
+--test-ann-file FILE does the same on a held-out COCO annotation file of the runs' own dataset
+(e.g. data/bccd/annotations/bccd_test.json): tools/test.py reads FILE (absolute) as the test
+dataset's ann_file and the evaluator's, and the images from the config's own data_root and
+data_prefix. Its results join the tables under the same names and are kept in the same
+test_data.json, evaluated again only when FILE (its path) or the checkpoint changes. A FILE that
+is missing or not a COCO file with images is refused before any training; it and --test-data
+exclude each other. Both evaluations get the --cfg-options of the run's training (from
+--train-data's to the user's), then those that point the test dataset at the test set.
+
+--seed-cfg-options k=v ... are --cfg-options that differ by seed: ``{seed}`` in each value
+(which must hold it) is replaced by the seed, e.g. to train seed k on fold k of a dataset
+(above). Every run of the seed, the oracle included, trains and is evaluated with them.
+
+Each training call appends an entry to OUT_DIR/<run>/seed<k>/environment.json (a list: a run
+stopped and resumed has one per leg): the command, the UTC start time, the repository's git
+commit and whether its tree had changes, the python, torch (version, CUDA, build), mmcv, mmdet
+and mmengine versions, ``pip freeze``, the CPU model and count and the GPUs' names
+(mum/utils/environment.py; no host name).
+
+--results-dir RESULTS_DIR keeps what a reader needs to check the numbers without the work dirs:
+after each run and at the end it copies comparison.md and results.json (not the plot) into
+RESULTS_DIR and, per run and seed, into RESULTS_DIR/<run>/seed<k>/ the config mmengine dumped
+into the work dir (<config name>.py, the last leg's), and under the same relative paths each
+leg's <timestamp>/vis_data/scalars.json and <timestamp>/vis_data/config.py, test_data.json,
+environment.json and compare_methods.finished: text and JSON only, no checkpoint or image.
+``--skip-training --out-dir RESULTS_DIR`` (with the same runs and seeds) rebuilds the tables
+from it.
+
 --train-data DATA_DIR trains and validates the demo configs on the demo dataset in DATA_DIR
 (e.g. one made by ``tools/misc/make_demo_data.py --out DATA_DIR --no-cover-labeled``, the
 random labeled split, or ``--num-labeled 48``) instead of their data/demo/: it points both
@@ -65,11 +108,12 @@ from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 import matplotlib
 import numpy as np
 
-from mum.analysis.logs import START_FOLDER, LogError, read_run_scalars
+from mum.analysis.logs import SCALARS_NAME, START_FOLDER, LogError, read_run_scalars
 from mum.analysis.mean_std import mean_std
 from mum.analysis.paired_gaps import consecutive_gaps
 from mum.datasets.demo_data import MANIFEST_NAME, read_complete_manifest
 from mum.engine.hooks.safe_checkpoint_hook import last_complete_checkpoint
+from mum.utils.environment import append_environment_record, collect_environment
 
 matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
@@ -100,6 +144,12 @@ TEST_DATA_METRICS = {
     'test-data teacher AP': 'coco/bbox_mAP',
 }
 TEST_DATA_RESULT = 'test_data.json'
+# in a run's work dir: one entry per training call (mum/utils/environment.py)
+ENVIRONMENT_RECORD = 'environment.json'
+# replaced by the seed in the values of --seed-cfg-options
+SEED_FIELD = '{seed}'
+# the files of OUT_DIR copied to --results-dir
+SUMMARY_FILES = ('comparison.md', 'results.json')
 # the metrics on which each run is set against the one before it
 GAP_METRICS = ('teacher AP50', 'test-data teacher AP50')
 PERCENT_METRICS = ('teacher AP50', 'teacher AP', 'student AP50', 'pseudo precision',
@@ -111,6 +161,14 @@ class Run(NamedTuple):
     name: str
     config: str
     options: Tuple[str, ...] = ()
+
+
+class TestSet(NamedTuple):
+    """A held-out set on which each run's teacher is evaluated once, at its last checkpoint."""
+    option: str  # the command-line option that gave it, for messages
+    key: str  # its key in TEST_DATA_RESULT: 'test_data' (a demo data dir) or 'test_ann_file'
+    path: str  # the data dir or annotation file, absolute
+    cfg_options: Tuple[str, ...]  # what points tools/test.py's test dataset and evaluator at it
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -129,14 +187,24 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--train-data', metavar='DATA_DIR',
                         help='train and validate the demo configs on the demo dataset in this '
                         'folder instead of data/demo/')
-    parser.add_argument('--test-data', metavar='DATA_DIR',
-                        help='also evaluate each run\'s last checkpoint on the validation split '
-                        'of this dataset folder')
+    test_set = parser.add_mutually_exclusive_group()
+    test_set.add_argument('--test-data', metavar='DATA_DIR',
+                          help='also evaluate each run\'s last checkpoint on the validation '
+                          'split of this dataset folder')
+    test_set.add_argument('--test-ann-file', metavar='FILE',
+                          help='also evaluate each run\'s last checkpoint on this COCO '
+                          'annotation file (images from the config\'s data_root)')
+    parser.add_argument('--seed-cfg-options', nargs='+', default=[], metavar='KEY=VALUE',
+                        help='key=value overrides given to every run of a seed, with {seed} '
+                        'in each value replaced by the seed')
     parser.add_argument('--cfg-options', nargs='+', default=[],
                         help='extra key=value overrides given to every run')
+    parser.add_argument('--results-dir', metavar='RESULTS_DIR',
+                        help='copy the tables and each run\'s config, logs, test metrics and '
+                        'environment records (no checkpoints) into this folder')
     parser.add_argument('--skip-training', action='store_true',
                         help='only summarise the work dirs already in --out-dir (evaluating '
-                        'them on --test-data where given)')
+                        'them on --test-data or --test-ann-file where given)')
     return parser.parse_args(argv)
 
 
@@ -152,14 +220,47 @@ def run_dir(out_dir: str, run: Run, seed: int) -> str:
     return osp.join(out_dir, run.name, f'seed{seed}')
 
 
+def check_seed_cfg_options(templates: Sequence[str]) -> None:
+    """Refuses, in one sentence, a --seed-cfg-options item that is not ``key=value`` with
+    ``{seed}`` in the value (it would give every seed the same option: a --cfg-options)."""
+    for template in templates:
+        _, equals, value = template.partition('=')
+        if not equals or SEED_FIELD not in value:
+            raise SystemExit(f'--seed-cfg-options: {template!r} is not key=value with '
+                             f'{SEED_FIELD} in the value; give options that are the same for '
+                             'every seed with --cfg-options.')
+
+
+def seed_cfg_options(templates: Sequence[str], seed: int) -> List[str]:
+    """The --seed-cfg-options of ``seed``: ``{seed}`` in each value replaced by it."""
+    options = []
+    for template in templates:
+        key, _, value = template.partition('=')
+        options.append(f'{key}={value.replace(SEED_FIELD, str(seed))}')
+    return options
+
+
+def cfg_options_of_seed(args: argparse.Namespace, seed: int) -> List[str]:
+    """The --cfg-options that every run of ``seed`` trains and is evaluated with.
+
+    In this order (a later one wins): --train-data's (``args.train_data`` has passed
+    :func:`check_demo_data`), --seed-cfg-options for ``seed``, the user's --cfg-options.
+    """
+    data_options = train_data_options(args.train_data) if args.train_data else []
+    return [*data_options, *seed_cfg_options(args.seed_cfg_options, seed), *args.cfg_options]
+
+
 def train(run: Run, seed: int, work_dir: str, args: argparse.Namespace) -> None:
-    """Runs tools/train.py for one run and seed with the shared budget; raises on failure."""
+    """Runs tools/train.py for one run and seed with the shared budget; raises on failure.
+
+    The call's environment is appended to ``work_dir``/ENVIRONMENT_RECORD first.
+    """
     if osp.isfile(osp.join(work_dir, FINISHED_MARK)):
         print(f'{run.name} (seed {seed}) finished earlier in {work_dir}: kept.', flush=True)
         return
     if args.continue_from:
         continue_from(run_dir(args.continue_from, run, seed), work_dir)
-    options = [f'randomness.seed={seed}', *run.options, *args.cfg_options]
+    options = [f'randomness.seed={seed}', *run.options, *cfg_options_of_seed(args, seed)]
     if args.max_iters is not None:
         options.append(f'train_cfg.max_iters={args.max_iters}')
     if args.val_interval is not None:
@@ -172,6 +273,8 @@ def train(run: Run, seed: int, work_dir: str, args: argparse.Namespace) -> None:
     command = [sys.executable, osp.join(REPO, 'tools', 'train.py'), run.config, '--work-dir',
                work_dir, '--resume', '--cfg-options', *options]
     print('$', ' '.join(command), flush=True)
+    append_environment_record(osp.join(work_dir, ENVIRONMENT_RECORD),
+                              collect_environment(REPO, command))
     if subprocess.run(command).returncode != 0:
         raise SystemExit(f'Training {run.name} (seed {seed}) failed; its log is in {work_dir}.')
     with open(osp.join(work_dir, FINISHED_MARK), 'w') as mark:
@@ -238,21 +341,55 @@ def train_data_options(data_dir: str) -> List[str]:
             f'test_evaluator.ann_file={data_dir}/annotations/val.json']
 
 
-def evaluate_on_test_data(run: Run, seed: int, work_dir: str, data_dir: str,
-                          cfg_options: Sequence[str]) -> None:
-    """Evaluates the run's teacher at its last checkpoint on ``data_dir``'s validation split.
+def demo_test_set(data_dir: str) -> TestSet:
+    """--test-data: the validation split of the demo dataset in ``data_dir``, which has passed
+    :func:`check_demo_data`."""
+    return TestSet('--test-data', 'test_data', data_dir, (
+        f'test_dataloader.dataset.data_root={data_dir}/',
+        'test_dataloader.dataset.ann_file=annotations/val.json',
+        'test_dataloader.dataset.data_prefix.img=images/val/',
+        f'test_evaluator.ann_file={data_dir}/annotations/val.json'))
 
-    Writes ``work_dir``/test_data.json (the data dir, the checkpoint and tools/test.py's
-    metrics); nothing is done when that file already names the same data dir and checkpoint.
-    ``data_dir`` has passed :func:`check_demo_data`; ``cfg_options`` are the comparison's
-    --cfg-options (after --train-data's), given to tools/test.py as to training.
+
+def ann_file_test_set(ann_file: str) -> TestSet:
+    """--test-ann-file: the COCO annotation file ``ann_file``, its images read from the config's
+    data_root and data_prefix.
+
+    Raises:
+        SystemExit: With one sentence naming the option and the file, when it is missing, not
+            JSON, or not a COCO file with images (checked before any training).
+    """
+    path = osp.abspath(ann_file)
+    if not osp.isfile(path):
+        raise SystemExit(f'--test-ann-file: {path} does not exist.')
+    try:
+        with open(path, encoding='utf-8') as ann:
+            content = json.load(ann)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise SystemExit(f'--test-ann-file: {path} is not a JSON file ({error}).') from None
+    if not isinstance(content, dict) or not isinstance(content.get('images'), list) \
+            or not content['images']:
+        raise SystemExit(f'--test-ann-file: {path} is not a COCO annotation file with images '
+                         '(no non-empty "images" list).')
+    return TestSet('--test-ann-file', 'test_ann_file', path,
+                   (f'test_dataloader.dataset.ann_file={path}', f'test_evaluator.ann_file={path}'))
+
+
+def evaluate_on_test_set(run: Run, seed: int, work_dir: str, test_set: TestSet,
+                         cfg_options: Sequence[str]) -> None:
+    """Evaluates the run's teacher at its last checkpoint on ``test_set``.
+
+    Writes ``work_dir``/test_data.json (the test set under ``test_set.key``, the checkpoint and
+    tools/test.py's metrics); nothing is done when that file already names the same test set and
+    checkpoint. ``cfg_options`` are those of the run's training (:func:`cfg_options_of_seed`),
+    given to tools/test.py before the test set's own.
     """
     checkpoint = checkpoint_in(work_dir)
     if checkpoint is None:
-        raise SystemExit(f'--test-data: {run.name} (seed {seed}) has no checkpoint in {work_dir} '
-                         'to evaluate.')
+        raise SystemExit(f'{test_set.option}: {run.name} (seed {seed}) has no checkpoint in '
+                         f'{work_dir} to evaluate.')
     result_path = osp.join(work_dir, TEST_DATA_RESULT)
-    wanted = dict(test_data=data_dir, checkpoint=osp.basename(checkpoint))
+    wanted = {test_set.key: test_set.path, 'checkpoint': osp.basename(checkpoint)}
     if osp.isfile(result_path):
         with open(result_path, encoding='utf-8') as result_file:
             if {k: v for k, v in json.load(result_file).items() if k in wanted} == wanted:
@@ -260,19 +397,16 @@ def evaluate_on_test_data(run: Run, seed: int, work_dir: str, data_dir: str,
     test_dir = osp.join(work_dir, 'test_data')
     command = [sys.executable, osp.join(REPO, 'tools', 'test.py'), run.config, checkpoint,
                '--work-dir', test_dir, '--cfg-options', *run.options, *cfg_options,
-               f'test_dataloader.dataset.data_root={data_dir}/',
-               'test_dataloader.dataset.ann_file=annotations/val.json',
-               'test_dataloader.dataset.data_prefix.img=images/val/',
-               f'test_evaluator.ann_file={data_dir}/annotations/val.json']
+               *test_set.cfg_options]
     print('$', ' '.join(command), flush=True)
     if subprocess.run(command).returncode != 0:
-        raise SystemExit(f'Evaluating {run.name} (seed {seed}) on {data_dir} failed; its log is '
-                         f'in {test_dir}.')
+        raise SystemExit(f'Evaluating {run.name} (seed {seed}) on {test_set.path} failed; its '
+                         f'log is in {test_dir}.')
     starts = sorted(name for name in os.listdir(test_dir) if START_FOLDER.match(name))
     metrics_path = osp.join(test_dir, starts[-1], f'{starts[-1]}.json') if starts else None
     if metrics_path is None or not osp.isfile(metrics_path):
-        raise SystemExit(f'Evaluating {run.name} (seed {seed}) on {data_dir} wrote no metrics '
-                         f'file in {test_dir}.')
+        raise SystemExit(f'Evaluating {run.name} (seed {seed}) on {test_set.path} wrote no '
+                         f'metrics file in {test_dir}.')
     with open(metrics_path, encoding='utf-8') as metrics:
         wanted['metrics'] = json.load(metrics)
     with open(result_path, 'w', encoding='utf-8') as result_file:
@@ -285,8 +419,9 @@ def run_result(work_dir: str) -> dict:
     Returns:
         dict: ``iterations`` (of the last evaluation), each FINAL_METRICS name (last value, or
         None), each PSEUDO_LABEL_METRICS name (mean over the logged intervals, or None when the
-        run made no pseudo-labels), each TEST_DATA_METRICS name when the run was evaluated on
-        --test-data, and ``curves``: ``{log key: (iters, values)}`` of the teacher
+        run made no pseudo-labels), each TEST_DATA_METRICS name and ``test data`` (the data dir
+        of --test-data) or ``test ann file`` (the file of --test-ann-file) when the run was
+        evaluated on one, and ``curves``: ``{log key: (iters, values)}`` of the teacher
         AP50 and the pseudo-label precision and recall.
     """
     scalars = read_run_scalars(work_dir)
@@ -304,7 +439,10 @@ def run_result(work_dir: str) -> dict:
             test_data = json.load(test_data_file)
         metrics = test_data['metrics']
         result.update({name: metrics[key] for name, key in TEST_DATA_METRICS.items()})
-        result['test data'] = test_data['test_data']
+        if 'test_ann_file' in test_data:
+            result['test ann file'] = test_data['test_ann_file']
+        else:
+            result['test data'] = test_data['test_data']
     curve_keys = (ap50_key, PSEUDO_LABEL_METRICS['pseudo precision'],
                   PSEUDO_LABEL_METRICS['pseudo recall'])
     result['curves'] = {key: scalars[key] for key in curve_keys if key in scalars}
@@ -324,11 +462,12 @@ def markdown_tables(results: Dict[str, Dict[int, dict]]) -> str:
                  for name in names]
         lines.append(f'| {run_name} | {len(by_seed)} | {"/".join(map(str, iterations))} | '
                      + ' | '.join(cells) + ' |')
-    test_data = sorted({r['test data'] for by_seed in results.values() for r in by_seed.values()
-                        if 'test data' in r})
-    if test_data:
-        lines += ['', 'test-data: the teacher at its last checkpoint on the validation split of '
-                  + ', '.join(test_data) + '.']
+    test_sets = sorted({f'the validation split of {r["test data"]}' if 'test data' in r
+                        else r['test ann file'] for by_seed in results.values()
+                        for r in by_seed.values() if 'test data' in r or 'test ann file' in r})
+    if test_sets:
+        lines += ['', 'test-data: the teacher at its last checkpoint on ' + ', '.join(test_sets)
+                  + '.']
     lines += gap_table(results)
     lines += ['', '| run | seed | ' + ' | '.join(names) + ' |', '|---|---|' + '---|' * len(names)]
     for run_name, by_seed in results.items():
@@ -425,30 +564,76 @@ def summarise(runs: Sequence[Run], seeds: Sequence[int], out_dir: str,
     return table
 
 
+def record_files(work_dir: str, run: Run) -> List[str]:
+    """The files of a run's work dir that --results-dir keeps, relative to ``work_dir``.
+
+    They are the config mmengine dumped into the work dir (the last leg's), each leg's
+    ``<timestamp>/vis_data/scalars.json`` and ``config.py``, TEST_DATA_RESULT,
+    ENVIRONMENT_RECORD and FINISHED_MARK, where they exist: text and JSON only.
+    """
+    if not osp.isdir(work_dir):
+        return []
+    names = [osp.basename(run.config), TEST_DATA_RESULT, ENVIRONMENT_RECORD, FINISHED_MARK]
+    for start in sorted(os.listdir(work_dir)):
+        if START_FOLDER.match(start):
+            names += [osp.join(start, 'vis_data', SCALARS_NAME),
+                      osp.join(start, 'vis_data', 'config.py')]
+    return [name for name in names if osp.isfile(osp.join(work_dir, name))]
+
+
+def copy_records(runs: Sequence[Run], seeds: Sequence[int], out_dir: str,
+                 results_dir: str) -> None:
+    """Copies SUMMARY_FILES and each run's :func:`record_files` from ``out_dir`` into
+    ``results_dir``, under the same relative paths (files there are replaced)."""
+    copies = [(osp.join(out_dir, name), osp.join(results_dir, name)) for name in SUMMARY_FILES]
+    for run in runs:
+        for seed in seeds:
+            work_dir = run_dir(out_dir, run, seed)
+            copies += [(osp.join(work_dir, name), osp.join(run_dir(results_dir, run, seed), name))
+                       for name in record_files(work_dir, run)]
+    for source, target in copies:
+        if osp.isfile(source):
+            os.makedirs(osp.dirname(target), exist_ok=True)
+            shutil.copy2(source, target)
+
+
 def main(argv=None) -> None:
     args = parse_args(argv)
+    if args.results_dir and osp.abspath(args.results_dir) == osp.abspath(args.out_dir):
+        raise SystemExit(f'--results-dir: {args.results_dir} is the --out-dir; give another '
+                         'folder for the copies.')
+    check_seed_cfg_options(args.seed_cfg_options)
     os.makedirs(args.out_dir, exist_ok=True)
     runs = comparison_runs(args.configs, oracle=not args.no_oracle)
     if args.train_data:
-        train_data = check_demo_data('--train-data', args.train_data)
-        args.cfg_options = [*train_data_options(train_data), *args.cfg_options]
-    test_data = (check_demo_data('--test-data', args.test_data, '--num-val', '480')
-                 if args.test_data else None)
+        args.train_data = check_demo_data('--train-data', args.train_data)
+    test_set = None
+    if args.test_data:
+        test_set = demo_test_set(check_demo_data('--test-data', args.test_data, '--num-val',
+                                                 '480'))
+    elif args.test_ann_file:
+        test_set = ann_file_test_set(args.test_ann_file)
     for seed in args.seeds:
         for run in runs:
             work_dir = run_dir(args.out_dir, run, seed)
             if not args.skip_training:
                 train(run, seed, work_dir, args)
-            if test_data:
-                evaluate_on_test_data(run, seed, work_dir, test_data, args.cfg_options)
+            if test_set:
+                evaluate_on_test_set(run, seed, work_dir, test_set,
+                                     cfg_options_of_seed(args, seed))
             if not args.skip_training:
                 summarise(runs, args.seeds, args.out_dir, require_all=False)
+                if args.results_dir:
+                    copy_records(runs, args.seeds, args.out_dir, args.results_dir)
     try:
         table = summarise(runs, args.seeds, args.out_dir, require_all=True)
     except LogError as error:
         raise SystemExit(str(error))
     print(table)
     print(f'Wrote comparison.md, comparison.png and results.json in {args.out_dir}')
+    if args.results_dir:
+        copy_records(runs, args.seeds, args.out_dir, args.results_dir)
+        print(f'Copied the tables and each run\'s records into {args.results_dir}')
 
 
 if __name__ == '__main__':
