@@ -1,4 +1,4 @@
-# Supervised-only baseline on BCCD: bccd_unbiased_teacher.py (fold, placeholders and data there)
+# Supervised-only baseline on BCCD: bccd_unbiased_teacher.py (fold, recipe and data there)
 # with the unlabeled loss switched off; its "teacher" is the EMA of the supervised student.
 _base_ = './bccd_unbiased_teacher.py'
 

@@ -13,9 +13,9 @@
 # for recipe probes. A read-only copy elsewhere (here ../shared/data/bccd/) is converted with
 # --voc-root pointing at it and its images linked, not copied:
 #   mkdir -p data/bccd && ln -s "$(realpath ../shared/data/bccd/JPEGImages)" data/bccd/JPEGImages
-# The image scale below (short side 320-384 for training, 352 for testing; multiples of 32, the
-# FPN's largest stride, which MUM's tiles need) is a CPU placeholder, to be chosen by the recipe
-# probes on BCCD val with folds 100+, like the recipe values in configs/bccd/.
+# The image scale below (short side 224-288 for training, 256 for testing; multiples of 32, the
+# FPN's largest stride, which MUM's tiles need) was chosen for the CPU by a probe on fold 100
+# (docs/bccd.md): 352 cost 2.0-2.7x as much per step.
 _base_ = './semi_coco.py'
 
 data_root = 'data/bccd/'
@@ -26,8 +26,8 @@ train_ann_file = 'annotations/bccd_train.json'  # every train image, for the ora
 val_ann_file = 'annotations/bccd_val.json'
 metainfo = dict(classes=('Platelets', 'RBC', 'WBC'))  # the converter's category names and order
 
-train_scales = [(640, short) for short in (320, 352, 384)]
-test_scale = (640, 352)
+train_scales = [(640, short) for short in (224, 256, 288)]
+test_scale = (640, 256)
 
 weak_geometry = [
     dict(type='RandomChoiceResize', scales=train_scales, keep_ratio=True),
