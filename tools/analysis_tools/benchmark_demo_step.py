@@ -5,11 +5,11 @@
 
 Builds the Unbiased Teacher and MUM demo models (the same weights: ImageNet backbone, or
 CKPT's, e.g. a trained demo run's), takes real batches of the demo data, and times full
-training steps (preprocessing, losses, backward, SGD, EMA update; data loading excluded)
+training steps (preprocessing, losses, backward, AdamW step, EMA update; data loading excluded)
 interleaved round by round: a burn-in step (supervised only), a UT step and a MUM step on the
 same batch. Prints median seconds, the ratios MUM / UT (target <= 1.05) and UT / burn-in,
 and where a post-burn-in step spends its time (supervised forward, teacher prediction,
-student forward on the unlabeled batch, backward and SGD, EMA, the rest).
+student forward on the unlabeled batch, backward and the optimiser step, EMA, the rest).
 """
 import argparse
 import copy
@@ -156,7 +156,7 @@ def main() -> None:
     for method in ('UT', 'MUM'):
         total = sum(seconds[method])
         named = {PHASES.get(k, k): v for k, v in phases[method].items() if v > 0}
-        named['backward, SGD and the rest'] = total - sum(named.values())
+        named['backward, optimiser step and the rest'] = total - sum(named.values())
         report['breakdown'][method] = {k: v / total for k, v in named.items()}
         print(f'where a {method} step goes:')
         for name, value in named.items():
