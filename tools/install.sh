@@ -5,7 +5,7 @@
 # (<82 is needed for pkg_resources; 81 also warns on every import),
 # mmengine 0.10.7, mmcv 2.1.0 compiled from source WITH its C++/CUDA ops, mmdet 3.3.0, the
 # remaining requirements, and this package in editable mode. mmcv has no prebuilt wheel for
-# current torch, so the first run compiles it (10-32 minutes on 2 cores); pip caches the wheel and
+# current torch, so the first run compiles it (5-32 minutes on 2 cores); pip caches the wheel and
 # a re-run on a set-up machine rebuilds nothing.
 #
 # Versions: every package but torch is installed at the exact version of constraints.txt (a pip
@@ -106,7 +106,7 @@ else
     cache_opt=()
     [[ $FORCE_CUDA == 0 ]] || cache_opt=(--no-cache-dir)
     mmcv_log="$log_dir/mmcv_build.log"
-    step "building mmcv 2.1.0 with $flavour ops from source (first time 10-32 min on 2 cores; log: $mmcv_log)"
+    step "building mmcv 2.1.0 with $flavour ops from source (first time 5-32 min on 2 cores; log: $mmcv_log)"
     if ! MMCV_WITH_OPS=1 MAX_JOBS=${MAX_JOBS:-$(nproc)} "${pip[@]}" --no-build-isolation ${cache_opt[@]+"${cache_opt[@]}"} ${pinned[@]+"${pinned[@]}"} mmcv==2.1.0 >"$mmcv_log" 2>&1; then
         echo "[install] ERROR: the mmcv 2.1.0 build failed; the compiler output is in $mmcv_log" >&2
         exit 1
