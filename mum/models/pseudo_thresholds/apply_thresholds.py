@@ -1,4 +1,5 @@
 """Per-class thresholds applied to a batch of scored pseudo-boxes."""
+import torch
 from mmdet.structures import SampleList
 from mmengine.structures import InstanceData
 from torch import Tensor
@@ -19,17 +20,21 @@ def apply_thresholds(batch_data_samples: SampleList, upper: Tensor, lower: Tenso
     Returns:
         Tensor: (C,) number of kept boxes per class in the batch.
     """
-    counts = upper.new_zeros(len(upper))
+    kept_labels = []
     for sample in batch_data_samples:
         instances = sample.gt_instances
-        labels, scores = instances.labels.cpu(), instances.scores.cpu()
-        kept = scores > upper[labels]
-        uncertain = (~kept & (scores > lower[labels])).to(instances.labels.device)
+        labels, scores = instances.labels, instances.scores
+        upper_of_box = upper.to(scores.device)[labels]
+        kept = scores > upper_of_box
+        uncertain = ~kept & (scores > lower.to(scores.device)[labels])
         sample.ignored_instances = InstanceData(bboxes=instances.bboxes[uncertain],
-                                                labels=instances.labels[uncertain])
-        sample.gt_instances = instances[kept.to(instances.labels.device)]
-        counts += labels[kept].bincount(minlength=len(upper)).to(counts.dtype)
-    return counts
+                                                labels=labels[uncertain])
+        sample.gt_instances = instances[kept]
+        kept_labels.append(labels[kept])
+    if not kept_labels:
+        return upper.new_zeros(len(upper))
+    # one transfer per batch, not per image
+    return torch.cat(kept_labels).bincount(minlength=len(upper)).cpu().to(upper.dtype)
 
 
 def check_band_assigners(detector_cfg: dict) -> None:
