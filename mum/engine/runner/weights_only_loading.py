@@ -13,9 +13,11 @@ A user who trusts a file that weights-only unpickling refuses (an old checkpoint
 objects) opts in with ``tools/train.py --unsafe-load`` / ``tools/test.py --unsafe-load``, which
 call :func:`allow_unsafe_load`.
 """
+import contextlib
 import io
 import os.path as osp
 import pickle
+from typing import Iterator
 
 import torch
 from mmengine.dist import get_dist_info
@@ -51,14 +53,22 @@ def torch_load(source, map_location=None, name: str = None):
         CheckpointFileError: When weights-only unpickling refuses the file (one sentence naming
             the file and the opt-in flag).
     """
-    weights_only = not _unsafe['allowed']
+    with _refused_as_one_sentence(name or source):
+        return torch.load(source, map_location=map_location,
+                          weights_only=not _unsafe['allowed'])
+
+
+@contextlib.contextmanager
+def _refused_as_one_sentence(name) -> Iterator[None]:
+    """Turns torch's weights-only refusal of checkpoint ``name`` into one sentence naming the
+    opt-in flag (a refusal under the opt-in, impossible in practice, propagates unchanged)."""
     try:
-        return torch.load(source, map_location=map_location, weights_only=weights_only)
+        yield
     except pickle.UnpicklingError as error:
-        if not weights_only:
+        if _unsafe['allowed']:
             raise
         raise CheckpointFileError(
-            f'Checkpoint {name or source} cannot be read with torch.load(weights_only=True): it '
+            f'Checkpoint {name} cannot be read with torch.load(weights_only=True): it '
             'holds objects other than tensors and plain Python values '
             f'({_reason(error)}); if you trust its source, rerun with {UNSAFE_FLAG}, which '
             'unpickles it in full and runs any code it holds.') from None
@@ -81,17 +91,10 @@ def load_from_local(filename: str, map_location=None):
 
 def _download(url: str, map_location=None, model_dir: str = None):
     """``torch.hub.load_state_dict_from_url`` with an explicit ``weights_only``."""
-    try:
+    with _refused_as_one_sentence(url):
         return torch.hub.load_state_dict_from_url(url, model_dir=model_dir,
                                                   map_location=map_location,
                                                   weights_only=not _unsafe['allowed'])
-    except pickle.UnpicklingError as error:
-        if _unsafe['allowed']:
-            raise
-        raise CheckpointFileError(
-            f'Checkpoint {url} cannot be read with torch.load(weights_only=True) '
-            f'({_reason(error)}); if you trust its source, rerun '
-            f'with {UNSAFE_FLAG}.') from None
 
 
 def load_from_http(filename: str, map_location=None, model_dir: str = None):
