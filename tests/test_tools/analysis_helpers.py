@@ -1,9 +1,11 @@
 """Shared pieces of the analysis-tool tests: a MUM config on the tiny demo data, a teacher-student
-checkpoint of it, and running a tool in this process (no new interpreter: the tests stay fast).
+checkpoint of it, running a tool in this process (no new interpreter: the tests stay fast), and
+a pickle payload that stands in for code carried by a file.
 """
 import glob
 import os.path as osp
 import runpy
+import shutil
 import sys
 
 import torch
@@ -98,3 +100,13 @@ def run_tool(relative_path: str, *args) -> None:
 def val_images(demo_workspace: str) -> list:
     """Paths of the tiny demo data's validation images."""
     return sorted(glob.glob(osp.join(demo_workspace, 'data', 'demo', 'images', 'val', '*.jpg')))
+
+
+class CopyingPayload:
+    """Unpickling this object creates the file ``marker``: a stand-in for arbitrary code."""
+
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (shutil.copyfile, (__file__, self.marker))

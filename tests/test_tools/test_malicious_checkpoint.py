@@ -6,26 +6,15 @@ The payload copies a file when unpickled; the controls show that it does so unde
 the refusals below are not vacuous. A config text holding code in the checkpoint's meta is a
 plain string, which weights-only unpickling accepts: the tools must never execute it.
 """
-import shutil
 
 import pytest
 import torch
 from analysis_helpers import run_tool as run_in_process
-from analysis_helpers import semi_checkpoint, tiny_mum_config, val_images
+from analysis_helpers import CopyingPayload, semi_checkpoint, tiny_mum_config, val_images
 
 SHORT_RUN = ['train_cfg.max_iters=1', 'train_cfg.val_interval=100',
              'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
              'custom_hooks.1.num_images=0']
-
-
-class _Exploit:
-    """Unpickling this object creates the file ``marker``: a stand-in for arbitrary code."""
-
-    def __init__(self, marker):
-        self.marker = marker
-
-    def __reduce__(self):
-        return (shutil.copyfile, (__file__, self.marker))
 
 
 @pytest.fixture
@@ -33,7 +22,7 @@ def evil(tmp_path):
     """(path of a checkpoint whose meta runs code when unpickled, the marker it would write)."""
     marker = tmp_path / 'exploit_ran'
     path = tmp_path / 'evil.pth'
-    torch.save({'state_dict': {}, 'meta': _Exploit(str(marker))}, path)
+    torch.save({'state_dict': {}, 'meta': CopyingPayload(str(marker))}, path)
     return str(path), marker
 
 

@@ -2,9 +2,9 @@
 import json
 import os.path as osp
 import pickle
-import shutil
 
 import pytest
+from analysis_helpers import CopyingPayload
 from conftest import REPO, exit_in_process, import_tool
 from hand_made_detections import COCO, PREDICTION, prediction
 
@@ -93,20 +93,10 @@ def test_mean_std_leaves_out_runs_without_the_number():
     assert mean_std([float('nan')], percent=True) == 'n/a'
 
 
-class _Exploit:
-    """Unpickling this object creates the file ``marker``: a stand-in for arbitrary code."""
-
-    def __init__(self, marker):
-        self.marker = marker
-
-    def __reduce__(self):
-        return (shutil.copyfile, (__file__, self.marker))
-
-
 def test_a_prediction_file_carrying_code_is_refused_unrun(tmp_path):
     ann_file = _write(tmp_path, 'gt.json', COCO)
     marker = tmp_path / 'exploit_ran'
-    predictions = _write(tmp_path, 'p.pkl', [_Exploit(str(marker))])
+    predictions = _write(tmp_path, 'p.pkl', [CopyingPayload(str(marker))])
     with pytest.raises(SystemExit) as exit_info:
         import_tool('analysis_tools/recall_by_kind.py').main([ann_file, str(predictions)])
     assert str(exit_info.value) == (
