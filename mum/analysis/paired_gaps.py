@@ -3,6 +3,8 @@
 The comparison's target reads "MUM > Unbiased Teacher > supervised, each gap above the larger
 of the two standard deviations"; this computes that gap, how many seeds agree with it and a
 paired t-test, so the judgement is read from comparison.md rather than worked out by hand.
+:func:`paired_gap` does it for any two runs (a plan's criterion may pair runs that are not
+listed next to each other).
 """
 from typing import Dict, List, NamedTuple, Optional
 
@@ -25,8 +27,39 @@ class Gap(NamedTuple):
         return self.difference > self.larger_std
 
 
+def paired_gap(results: Dict[str, Dict[int, dict]], lower: str, higher: str,
+               metric: str) -> Optional[Gap]:
+    """``metric`` of run ``higher`` minus that of run ``lower``, over the seeds both have.
+
+    Args:
+        results: ``{run name: {seed: {metric: value or None}}}``.
+        lower: The run subtracted.
+        higher: The run it is subtracted from.
+        metric: The metric to compare.
+
+    Returns:
+        Gap or None: None when fewer than two seeds have ``metric`` in both runs; else the
+        difference of the means, the larger of the two sample stds, the seeds where ``higher``
+        is ahead, and the two-sided paired t-test's p (None when the per-seed differences are
+        all equal, to float rounding, so that the test is undefined).
+    """
+    seeds = sorted(seed for seed in results.get(lower, {}) if seed in results.get(higher, {})
+                   and results[lower][seed].get(metric) is not None
+                   and results[higher][seed].get(metric) is not None)
+    if len(seeds) < 2:
+        return None
+    lower_values = np.array([results[lower][seed][metric] for seed in seeds])
+    higher_values = np.array([results[higher][seed][metric] for seed in seeds])
+    differences = higher_values - lower_values
+    p_value = (float(stats.ttest_rel(higher_values, lower_values).pvalue)
+               if not np.allclose(differences, differences[0]) else None)
+    return Gap(lower, higher, len(seeds), float(differences.mean()),
+               float(max(lower_values.std(ddof=1), higher_values.std(ddof=1))),
+               int((differences > 0).sum()), p_value)
+
+
 def consecutive_gaps(results: Dict[str, Dict[int, dict]], metric: str) -> List[Gap]:
-    """``metric`` of each run minus that of the run listed before it (``results``' order).
+    """:func:`paired_gap` of each run against the run listed before it (``results``' order).
 
     Args:
         results: ``{run name: {seed: {metric: value or None}}}``, runs in their expected order
@@ -35,25 +68,8 @@ def consecutive_gaps(results: Dict[str, Dict[int, dict]], metric: str) -> List[G
             both runs.
 
     Returns:
-        list[Gap]: per pair, over the seeds both have: the difference of the means (later minus
-        earlier), the larger of the two sample stds, the seeds where the later run is ahead,
-        and the two-sided paired t-test's p (None when the per-seed differences are all
-        equal, to float rounding, so that the test is undefined).
+        list[Gap]: one per pair that has two seeds or more.
     """
     names = list(results)
-    gaps = []
-    for lower, higher in zip(names, names[1:]):
-        seeds = sorted(seed for seed in results[lower] if seed in results[higher]
-                       and results[lower][seed].get(metric) is not None
-                       and results[higher][seed].get(metric) is not None)
-        if len(seeds) < 2:
-            continue
-        lower_values = np.array([results[lower][seed][metric] for seed in seeds])
-        higher_values = np.array([results[higher][seed][metric] for seed in seeds])
-        differences = higher_values - lower_values
-        p_value = (float(stats.ttest_rel(higher_values, lower_values).pvalue)
-                   if not np.allclose(differences, differences[0]) else None)
-        gaps.append(Gap(lower, higher, len(seeds), float(differences.mean()),
-                        float(max(lower_values.std(ddof=1), higher_values.std(ddof=1))),
-                        int((differences > 0).sum()), p_value))
-    return gaps
+    gaps = (paired_gap(results, lower, higher, metric) for lower, higher in zip(names, names[1:]))
+    return [gap for gap in gaps if gap is not None]

@@ -1,7 +1,7 @@
 """The gap of each method over the one before it: differences, stds, seeds ahead, paired t-test."""
 import pytest
 
-from mum.analysis.paired_gaps import consecutive_gaps
+from mum.analysis.paired_gaps import consecutive_gaps, paired_gap
 
 
 def _results(**runs):
@@ -39,3 +39,12 @@ def test_only_seeds_both_runs_have_count_and_equal_differences_have_no_p_value()
     assert gap.seeds == 2 and gap.difference == pytest.approx(0.05)  # seed 2 left out
     assert gap.p_value is None  # differences 0.05 and 0.05: the t-test is undefined
     assert consecutive_gaps(results, 'test AP50') == []  # fewer than two seeds have it
+
+
+def test_any_two_runs_can_be_paired_and_too_few_common_seeds_give_none():
+    results = _results(supervised=[0.50, 0.52, 0.54], unbiased_teacher=[0.40, 0.60, 0.50],
+                       mum=[0.51, 0.54, 0.57])
+    gap = paired_gap(results, 'supervised', 'mum', 'teacher AP50')  # not listed next to each other
+    assert (gap.lower, gap.higher, gap.seeds_ahead) == ('supervised', 'mum', 3)
+    assert gap.difference == pytest.approx(0.02)
+    assert paired_gap(results, 'supervised', 'oracle', 'teacher AP50') is None

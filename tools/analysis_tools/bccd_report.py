@@ -1,0 +1,240 @@
+"""The BCCD comparison's tables and criterion (docs/bccd.md's plan), made from the stored results.
+
+Reads the runs that compare_methods.py finished and copied into the results folders (default:
+results/bccd_lane1 and results/bccd_lane2, the plan's two lanes). A run counts when its folder
+RUN/seedK holds compare_methods.finished and test_data.json, the single evaluation of its teacher
+on BCCD test at its last iteration; the other numbers come from the same folder's results.json
+entry (pseudo-label precision, recall and boxes per image: means over the logged intervals after
+burn-in), from test_data.json (per-class AP at IoU 0.5:0.95, CocoMetric's classwise numbers) and
+from its scalar logs (training time: per logged window, its iterations times their mean iteration
+time, summed over every leg of the run; validation and the test evaluation are not counted).
+
+Prints two markdown sections, or with --write replaces them in the documents, between the lines
+``<!-- bccd_report SECTION: start -->`` and ``<!-- bccd_report SECTION: end -->``:
+
+- readme (README.md): while the comparison runs, how many of its runs have finished; then the
+  table of the methods (mean ± std over folds) and the plan's criterion with its verdict;
+- details (docs/bccd.md): one row per finished run and fold, per-class AP included.
+
+tests/test_docs/test_bccd_report.py checks that both documents hold what this prints.
+"""
+import argparse
+import json
+import os
+import os.path as osp
+import sys
+from typing import Dict, List, Optional, Sequence
+
+import numpy as np
+
+from mum.analysis.logs import SCALARS_NAME, START_FOLDER
+from mum.analysis.mean_std import mean_std
+from mum.analysis.paired_gaps import Gap, paired_gap
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+LANES = ('results/bccd_lane1', 'results/bccd_lane2')
+DOCUMENTS = {'readme': 'README.md', 'details': 'docs/bccd.md'}
+# compare_methods.py's run names, in the table's order -> the name a reader sees
+METHODS = {
+    'bccd_supervised': 'supervised only',
+    'bccd_unbiased_teacher': 'Unbiased Teacher',
+    'bccd_mum': 'MUM',
+    'bccd_mum_adaptive': 'MUM, adaptive thresholds',
+    'oracle': 'oracle',
+}
+PLANNED_FOLDS = {'bccd_supervised': 5, 'bccd_unbiased_teacher': 5, 'bccd_mum': 5,
+                 'bccd_mum_adaptive': 5, 'oracle': 2}
+LAST_ITERATION = 1000
+CLASSES = ('Platelets', 'RBC', 'WBC')
+# the criterion of docs/bccd.md: (baseline, method) pairs with a verdict, then one without
+CRITERION_PAIRS = (('bccd_supervised', 'bccd_mum'), ('bccd_unbiased_teacher', 'bccd_mum'))
+REPORTED_PAIRS = (('bccd_mum', 'bccd_mum_adaptive'), )
+CRITERION_METRIC = 'test-data teacher AP50'
+MIN_FOLDS_AHEAD = 4
+LOGGER_INTERVAL = 20  # configs/bccd: default_hooks.logger.interval
+
+RunResults = Dict[str, Dict[int, dict]]
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--results-dirs', nargs='+', default=list(LANES),
+                        help='folders written by compare_methods.py --results-dir, relative to '
+                        'the repository (default: the plan\'s two lanes)')
+    parser.add_argument('--write', action='store_true',
+                        help='replace the sections in README.md and docs/bccd.md')
+    return parser.parse_args(argv)
+
+
+def training_seconds(run_folder: str) -> float:
+    """Seconds spent in training iterations over every leg's scalars.json of ``run_folder``."""
+    seconds = 0.0
+    for start in sorted(os.listdir(run_folder)):
+        path = osp.join(run_folder, start, 'vis_data', SCALARS_NAME)
+        if not (START_FOLDER.match(start) and osp.isfile(path)):
+            continue
+        with open(path, encoding='utf-8') as log_file:
+            for line in log_file:
+                record = json.loads(line) if line.strip() else {}
+                if 'loss' in record and 'time' in record:  # a training line, not validation
+                    seconds += LOGGER_INTERVAL * record['time']
+    return seconds
+
+
+def finished_runs(results_dirs: Sequence[str]) -> RunResults:
+    """``{run: {fold: numbers}}`` of the runs the folders hold as finished, in METHODS' order.
+
+    Raises:
+        SystemExit: If two folders hold the same run and fold with different test metrics.
+    """
+    runs: RunResults = {}
+    for results_dir in results_dirs:
+        summary_path = osp.join(REPO, results_dir, 'results.json')
+        if not osp.isfile(summary_path):
+            continue
+        with open(summary_path, encoding='utf-8') as summary_file:
+            summary = json.load(summary_file)
+        for run, by_fold in summary.items():
+            for fold, numbers in by_fold.items():
+                folder = osp.join(REPO, results_dir, run, f'seed{fold}')
+                test_path = osp.join(folder, 'test_data.json')
+                if not (osp.isfile(osp.join(folder, 'compare_methods.finished'))
+                        and osp.isfile(test_path)) or numbers['iterations'] != LAST_ITERATION:
+                    continue
+                with open(test_path, encoding='utf-8') as test_file:
+                    metrics = json.load(test_file)['metrics']
+                numbers = dict(numbers, legs=sum(START_FOLDER.match(name) is not None
+                                                 for name in os.listdir(folder)),
+                               training_minutes=training_seconds(folder) / 60,
+                               **{f'{name} AP': metrics.get(f'coco/{name}_precision')
+                                  for name in CLASSES})
+                earlier = runs.get(run, {}).get(int(fold))
+                if earlier and earlier[CRITERION_METRIC] != numbers[CRITERION_METRIC]:
+                    raise SystemExit(f'{results_dir}: {run} fold {fold} differs from the same run '
+                                     'in an earlier folder; keep one of them.')
+                runs.setdefault(run, {})[int(fold)] = numbers
+    return {run: dict(sorted(runs[run].items())) for run in METHODS if run in runs}
+
+
+def percent(value: Optional[float]) -> str:
+    return 'n/a' if value is None else f'{100 * value:.1f}'
+
+
+def folds_text(folds: Sequence[int]) -> str:
+    return ', '.join(map(str, folds))
+
+
+def gap_sentence(gap: Gap) -> str:
+    """The gap's numbers in words, AP50 points."""
+    p_value = 'undefined' if gap.p_value is None else f'{gap.p_value:.2g}'
+    return (f'{100 * gap.difference:+.1f} AP50 (larger std {100 * gap.larger_std:.1f}), ahead on '
+            f'{gap.seeds_ahead} of {gap.seeds} folds, paired t-test p = {p_value}')
+
+
+def criterion_lines(runs: RunResults) -> List[str]:
+    """The plan's criterion: a verdict per CRITERION_PAIRS, numbers only for REPORTED_PAIRS."""
+    lines = []
+    for lower, higher in CRITERION_PAIRS:
+        gap = paired_gap(runs, lower, higher, CRITERION_METRIC)
+        helps = gap.above_larger_std and gap.seeds_ahead >= MIN_FOLDS_AHEAD
+        lines.append(f'- {METHODS[higher]} − {METHODS[lower]}: {gap_sentence(gap)}: '
+                     f'**{"MUM helps" if helps else "no gain shown"}**.')
+    for lower, higher in REPORTED_PAIRS:
+        gap = paired_gap(runs, lower, higher, CRITERION_METRIC)
+        lines.append(f'- {METHODS[higher]} − {METHODS[lower]} (no verdict planned): '
+                     f'{gap_sentence(gap)}.')
+    return lines
+
+
+def readme_section(runs: RunResults) -> str:
+    """The README's results: progress while the comparison runs, then table and criterion."""
+    planned = sum(PLANNED_FOLDS.values())
+    finished = sum(len(by_fold) for by_fold in runs.values())
+    complete = all(len(runs.get(run, {})) == folds for run, folds in PLANNED_FOLDS.items())
+    if not complete:
+        return (f'The comparison planned in [docs/bccd.md](docs/bccd.md) is running: {finished} '
+                f'of its {planned} runs have finished, and their records are in '
+                f'`results/bccd_lane1` and `results/bccd_lane2`. Its table and criterion replace '
+                'this paragraph when the last has finished.\n')
+    lines = ['| method (BCCD test, 20 labeled images) | folds | teacher AP50 | teacher AP | '
+             'pseudo precision | pseudo recall | pseudo-boxes / image | training minutes |',
+             '|---|---|---|---|---|---|---|---|']
+    for run, by_fold in runs.items():
+        values = list(by_fold.values())
+        name = METHODS[run] + (f' (folds {folds_text(by_fold)})' if run == 'oracle' else '')
+        cells = [mean_std([v[key] for v in values], percent=True)
+                 for key in ('test-data teacher AP50', 'test-data teacher AP',
+                             'pseudo precision', 'pseudo recall')]
+        cells += [mean_std([v['pseudo-boxes / img'] for v in values], percent=False),
+                  f'{np.mean([v["training_minutes"] for v in values]):.0f}']
+        lines.append(f'| {name} | {len(values)} | ' + ' | '.join(cells) + ' |')
+    lines += ['', 'The plan\'s criterion, on test AP50 over folds 0-4 (MUM helps over a baseline '
+              f'when the mean gap is above the larger std and MUM is ahead on at least '
+              f'{MIN_FOLDS_AHEAD} of 5 folds):', '', *criterion_lines(runs)]
+    return '\n'.join(lines) + '\n'
+
+
+def details_section(runs: RunResults) -> str:
+    """One row per finished run and fold."""
+    if not runs:
+        return 'No run of the comparison has finished yet.\n'
+    class_columns = ' | '.join(f'{name} AP' for name in CLASSES)
+    lines = [f'| fold | method | test AP50 | test AP | {class_columns} | val AP50 | '
+             'pseudo precision | pseudo recall | pseudo-boxes / image | training minutes | legs |',
+             '|---' * (11 + len(CLASSES)) + '|']
+    for fold in sorted({fold for by_fold in runs.values() for fold in by_fold}):
+        for run, by_fold in runs.items():
+            if fold not in by_fold:
+                continue
+            numbers = by_fold[fold]
+            cells = [percent(numbers[key]) for key in (
+                'test-data teacher AP50', 'test-data teacher AP',
+                *(f'{name} AP' for name in CLASSES), 'teacher AP50', 'pseudo precision',
+                'pseudo recall')]
+            boxes = numbers['pseudo-boxes / img']
+            cells += ['n/a' if boxes is None else f'{boxes:.2f}',
+                      f'{numbers["training_minutes"]:.0f}', str(numbers['legs'])]
+            lines.append(f'| {fold} | {METHODS[run]} | ' + ' | '.join(cells) + ' |')
+    return '\n'.join(lines) + '\n'
+
+
+def sections(runs: RunResults) -> Dict[str, str]:
+    return {'readme': readme_section(runs), 'details': details_section(runs)}
+
+
+def markers(section: str) -> tuple:
+    return (f'<!-- bccd_report {section}: start -->', f'<!-- bccd_report {section}: end -->')
+
+
+def section_in(text: str, section: str, path: str) -> str:
+    """The text between ``section``'s markers in ``text`` (read from ``path``)."""
+    start, end = markers(section)
+    if text.count(start) != 1 or text.count(end) != 1:
+        raise SystemExit(f'{path} should hold the lines {start!r} and {end!r} once each.')
+    return text[text.index(start) + len(start) + 1:text.index(end)]
+
+
+def write(section: str, content: str) -> None:
+    path = osp.join(REPO, DOCUMENTS[section])
+    with open(path, encoding='utf-8') as document:
+        text = document.read()
+    old = section_in(text, section, path)
+    start = text.index(markers(section)[0]) + len(markers(section)[0]) + 1
+    text = text[:start] + content + text[start + len(old):]
+    with open(path, 'w', encoding='utf-8') as document:
+        document.write(text)
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    made = sections(finished_runs(args.results_dirs))
+    for section, content in made.items():
+        if args.write:
+            write(section, content)
+            print(f'Wrote the {section} section of {DOCUMENTS[section]}.')
+        else:
+            sys.stdout.write(f'{markers(section)[0]}\n{content}{markers(section)[1]}\n\n')
+
+
+if __name__ == '__main__':
+    main()
