@@ -40,6 +40,7 @@ TEST_SCALE = (128, 64)
 IMAGES_PER_SPLIT = 3
 CLASS_FOLDERS = ('n01440764', 'n01443537')
 CROP_SIZE = 32
+DETR_QUERIES = 10  # matching, denoising and kept per image
 FOLD_OPTION = re.compile(r'^# (train_dataloader\.dataset\.datasets\.\d\.ann_file)=(\S+)$')
 
 
@@ -166,7 +167,9 @@ def shrink_model(model: dict, demo: dict) -> None:
     the config's other keys still built; the demo's EfficientNet-Lite0 is kept; Swin-T keeps
     its type with one block per stage. Two-stage detectors take the demo's FPN levels (P2-P5),
     anchors and RoI sizes, so MUM's tile grid shrinks to the demo's stride 32; one-stage
-    detectors keep their levels with narrow heads.
+    detectors keep their levels with narrow heads; DETR-family detectors keep their levels and
+    width (mmdet's DINO decoder needs 256) with one encoder and two decoder layers and
+    DETR_QUERIES queries.
     """
     if model.type == 'ImageClassifier':
         model.backbone.update(copy.deepcopy(TINY_RESNET))
@@ -183,8 +186,14 @@ def shrink_model(model: dict, demo: dict) -> None:
         detector.backbone.update(copy.deepcopy(TINY_RESNET))
         in_channels = TINY_STAGE_CHANNELS
     fpn = detector.neck.neck if detector.neck.type == 'UnmixNeck' else detector.neck
-    fpn.update(in_channels=in_channels, out_channels=width)
     largest_stride = None
+    if 'encoder' in detector:  # DETR family: the neck keeps the transformer's width
+        fpn.in_channels = in_channels[-len(fpn.in_channels):]
+        detector.update(num_queries=DETR_QUERIES, encoder=dict(num_layers=1),
+                        decoder=dict(num_layers=2), test_cfg=dict(max_per_img=DETR_QUERIES))
+        detector.dn_cfg.group_cfg.num_dn_queries = DETR_QUERIES
+    else:
+        fpn.update(in_channels=in_channels, out_channels=width)
     if 'rpn_head' in detector:
         fpn.num_outs = demo.neck.neck.num_outs
         detector.rpn_head.update(in_channels=width, feat_channels=demo.rpn_head.feat_channels)
@@ -199,7 +208,7 @@ def shrink_model(model: dict, demo: dict) -> None:
             stage.sampler.num = demo.train_cfg.rcnn.sampler.num
         detector.test_cfg.rpn.update(demo.test_cfg.rpn)
         largest_stride = max(demo.rpn_head.anchor_generator.strides)
-    else:
+    elif 'encoder' not in detector:
         detector.bbox_head.update(in_channels=width, feat_channels=width, stacked_convs=1)
     for preprocessor in (model.get('data_preprocessor', {}), detector.get('data_preprocessor', {})):
         if largest_stride and 'largest_stride' in preprocessor:

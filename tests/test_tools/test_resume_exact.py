@@ -14,7 +14,8 @@ import signal
 
 import pytest
 import torch
-from stop_resume import BURN_IN_ITERS, MAX_ITERS, STOPS, stop_then_resume, straight
+from stop_resume import (BURN_IN_ITERS, DINO_CONFIG, MAX_ITERS, STOPS, stop_then_resume,
+                         straight)
 
 
 def _scalars(work_dir):
@@ -58,16 +59,30 @@ def straight_run(demo_workspace, tmp_path_factory):
 @pytest.mark.parametrize('signum', [signal.SIGKILL, signal.SIGTERM], ids=['SIGKILL', 'SIGTERM'])
 def test_stop_then_resume_is_bit_identical(straight_run, demo_workspace, tmp_path, request,
                                            signum):
+    if signum == signal.SIGTERM:
+        run = request.getfixturevalue('sigterm_run')
+    else:
+        run = stop_then_resume(demo_workspace, tmp_path, signum)
+    _assert_resumed_run_is_the_straight_run(straight_run, run, signum)
+
+
+@pytest.mark.slow
+def test_dino_stop_then_resume_is_bit_identical(demo_workspace, tmp_path):
+    """The same for MUM on DINO (configs/mum/demo_dino_mum.py), killed after iter_2.pth."""
+    (tmp_path / 'straight').mkdir()
+    (tmp_path / 'stopped').mkdir()
+    straight_run = straight(demo_workspace, tmp_path / 'straight', DINO_CONFIG)
+    run = stop_then_resume(demo_workspace, tmp_path / 'stopped', signal.SIGKILL, DINO_CONFIG)
+    _assert_resumed_run_is_the_straight_run(straight_run, run, signal.SIGKILL)
+
+
+def _assert_resumed_run_is_the_straight_run(straight_run, run, signum):
+    """``run`` (stopped by ``signum``, resumed) ends bit-identical to ``straight_run``."""
     scalars = _scalars(straight_run)
     # the teacher acts: pseudo-boxes before and after the stop, never during burn-in
     assert 'unsup_pseudo_boxes_per_img' not in scalars[BURN_IN_ITERS]
     assert all(scalars[i]['unsup_pseudo_boxes_per_img'] > 0
                for i in range(BURN_IN_ITERS + 1, MAX_ITERS + 1))
-
-    if signum == signal.SIGTERM:
-        run = request.getfixturevalue('sigterm_run')
-    else:
-        run = stop_then_resume(demo_workspace, tmp_path, signum)
     last = STOPS[signum]['last']
     assert BURN_IN_ITERS < last < MAX_ITERS  # teacher steps on both sides of the stop
     assert run.stopped.returncode == (-signum if signum == signal.SIGKILL else 128 + signum)

