@@ -181,7 +181,7 @@ def details_section(runs: RunResults) -> str:
     class_columns = ' | '.join(f'{name} AP' for name in CLASSES)
     lines = [f'| fold | method | test AP50 | test AP | {class_columns} | val AP50 | '
              'pseudo precision | pseudo recall | pseudo-boxes / image | training minutes | legs |',
-             '|---' * (11 + len(CLASSES)) + '|']
+             '|---' * (10 + len(CLASSES)) + '|']
     for fold in sorted({fold for by_fold in runs.values() for fold in by_fold}):
         for run, by_fold in runs.items():
             if fold not in by_fold:
