@@ -1,5 +1,6 @@
 """The CUDA path: tile mixing in fp32/fp16/bf16, one MUMTeacher training step with and without
-AMP (float16), the EMA update, and tools/train.py --amp.
+AMP (float16) on the Faster R-CNN and the DINO demo configs, the EMA update, and
+tools/train.py --amp.
 
 Tests that need a GPU are marked ``cuda`` and skipped where torch sees none (tests/conftest.py);
 tools/misc/gpu_check.sh runs them on a GPU machine. Where a check also makes sense on the CPU,
@@ -51,12 +52,18 @@ def test_mix_and_unmix_are_exact_on_the_device(device, dtype):
         assert torch.equal(unmix_tiles(mix_tiles(level, source, units), source, units), level)
 
 
-@pytest.fixture(scope='module')
-def mum_demo(demo_workspace):
-    """The MUM demo config (tau 0.05, no burn-in: pseudo-labels flow from a random teacher)
-    and one real training batch of the tiny demo data."""
-    cfg = demo_config('mum/demo_mum.py', osp.join(demo_workspace, 'data', 'demo'))
-    cfg.model.semi_train_cfg.cls_pseudo_thr = 0.05
+# the MUM demo configs, each with a tau at which a random teacher gives pseudo-labels (DINO's
+# sigmoid scores start near 0.01)
+MUM_DEMOS = {'faster-rcnn': ('mum/demo_mum.py', 0.05), 'dino': ('mum/demo_dino_mum.py', 0.001)}
+
+
+@pytest.fixture(scope='module', params=list(MUM_DEMOS))
+def mum_demo(demo_workspace, request):
+    """A MUM demo config (no burn-in: pseudo-labels flow from a random teacher) and one real
+    training batch of the tiny demo data."""
+    name, tau = MUM_DEMOS[request.param]
+    cfg = demo_config(name, osp.join(demo_workspace, 'data', 'demo'))
+    cfg.model.semi_train_cfg.cls_pseudo_thr = tau
     cfg.model.semi_train_cfg.burn_in_iters = 0
     return cfg, first_batch(cfg)
 

@@ -1,21 +1,26 @@
 """Cost of one training step of the demo configs: burn-in, Unbiased Teacher and MUM, in one run.
 
-    python tools/analysis_tools/benchmark_demo_step.py [--rounds 8] [--checkpoint CKPT] \
-        [--device cpu|cuda] [--out results.json] [--cfg-options k=v ...]
+    python tools/analysis_tools/benchmark_demo_step.py [--detector faster-rcnn|dino] \
+        [--rounds 8] [--checkpoint CKPT] [--device cpu|cuda] [--out results.json] \
+        [--cfg-options k=v ...]
 
-Builds the Unbiased Teacher and MUM demo models (the same weights: ImageNet backbone, or
-CKPT's, e.g. a trained demo run's), takes real batches of the demo data, and times full
+Builds the Unbiased Teacher and MUM demo models of the detector (Faster R-CNN, the default, or
+DINO; the same weights: ImageNet backbone, or CKPT's, e.g. a trained demo run's), takes real
+batches of the demo data, and times full
 training steps (preprocessing, losses, backward, AdamW step, EMA update; data loading excluded)
 interleaved round by round: a burn-in step (supervised only), a UT step and a MUM step on the
 same batch. Prints median seconds, the ratios MUM / UT (target <= 1.05) and UT / burn-in,
 and where a post-burn-in step spends its time (supervised forward, teacher prediction,
 student forward on the unlabeled batch, backward and the optimiser step, EMA, the rest).
+--out also records the environment (git commit, packages, CPU; mum/utils/environment.py).
 """
 import argparse
 import copy
 import json
 import logging
+import os.path as osp
 import statistics
+import sys
 import time
 from collections import defaultdict
 from contextlib import contextmanager
@@ -31,9 +36,16 @@ from mmengine.runner import Runner
 
 import mum  # noqa: F401  (registers the project's components)
 from mum.engine.hooks import EMATeacherHook
+from mum.utils.environment import collect_environment
 
-UT_CONFIG = 'configs/unbiased_teacher/demo_unbiased_teacher.py'
-MUM_CONFIG = 'configs/mum/demo_mum.py'
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+# per detector: the Unbiased Teacher demo config and its MUM twin
+DEMO_CONFIGS = {
+    'faster-rcnn': ('configs/unbiased_teacher/demo_unbiased_teacher.py',
+                    'configs/mum/demo_mum.py'),
+    'dino': ('configs/unbiased_teacher/demo_dino_unbiased_teacher.py',
+             'configs/mum/demo_dino_mum.py'),
+}
 # MUMTeacher methods timed in a post-burn-in step, and their names in the breakdown
 PHASES = {
     'loss_by_gt_instances': 'supervised forward (labeled views)',
@@ -44,6 +56,8 @@ PHASES = {
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--detector', choices=list(DEMO_CONFIGS), default='faster-rcnn',
+                        help='which demo detector to time (default: faster-rcnn)')
     parser.add_argument('--rounds', type=int, default=8,
                         help='timed rounds (each: burn-in, UT and MUM step on one batch)')
     parser.add_argument('--checkpoint', help='weights for both models (else ImageNet backbone)')
@@ -56,7 +70,7 @@ def parse_args() -> argparse.Namespace:
 
 def build(config: str, args: argparse.Namespace):
     """The config's model (on the device) and an optimizer wrapper for it."""
-    cfg = Config.fromfile(config)
+    cfg = Config.fromfile(osp.join(REPO, config))
     cfg.merge_from_dict(args.cfg_options)
     model = MODELS.build(cfg.model)
     model.init_weights()
@@ -118,8 +132,9 @@ def main() -> None:
     init_default_scope('mmdet')
     MMLogger.get_current_instance().setLevel(logging.WARNING)  # no per-parameter init report
     torch.manual_seed(0)
-    ut_model, ut_optim, cfg = build(UT_CONFIG, args)
-    mum_model, mum_optim, _ = build(MUM_CONFIG, args)
+    ut_config, mum_config = DEMO_CONFIGS[args.detector]
+    ut_model, ut_optim, cfg = build(ut_config, args)
+    mum_model, mum_optim, _ = build(mum_config, args)
     mum_model.student.load_state_dict(ut_model.student.state_dict())
     mum_model.teacher.load_state_dict(ut_model.teacher.state_dict())
     burn_in = cfg.model.semi_train_cfg.burn_in_iters
@@ -142,13 +157,14 @@ def main() -> None:
             for name, value in steps.items():
                 seconds[name].append(value)
     medians = {name: statistics.median(values) for name, values in seconds.items()}
-    report = dict(device=args.device, threads=torch.get_num_threads(), rounds=args.rounds,
+    report = dict(detector=args.detector, device=args.device, threads=torch.get_num_threads(),
+                  rounds=args.rounds,
                   median_step_seconds=medians,
                   mum_over_ut=medians['MUM'] / medians['UT'],
                   ut_over_burn_in=medians['UT'] / medians['burn-in'],
                   breakdown={})
-    print(f'device {args.device}, {torch.get_num_threads()} threads, {args.rounds} rounds, '
-          f'batch {cfg.train_dataloader.batch_size} (labeled + unlabeled)')
+    print(f'{args.detector}, device {args.device}, {torch.get_num_threads()} threads, '
+          f'{args.rounds} rounds, batch {cfg.train_dataloader.batch_size} (labeled + unlabeled)')
     for name, value in medians.items():
         print(f'  {name:8s} step: median {value:.3f} s')
     print(f'MUM step / UT step = {report["mum_over_ut"]:.3f}  (target <= 1.05)')
@@ -162,6 +178,7 @@ def main() -> None:
         for name, value in named.items():
             print(f'  {100 * value / total:5.1f} %  {name}')
     if args.out:
+        report['environment'] = collect_environment(REPO, [sys.executable, *sys.argv])
         with open(args.out, 'w', encoding='utf-8') as out_file:
             json.dump(report, out_file, indent=1)
 

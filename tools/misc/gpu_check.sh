@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The GPU check, for a bare GPU machine without internet (Python 3.12, a CUDA build of torch,
 # nvcc): installs the carried wheels, builds mmcv 2.1.0 with CUDA ops for the local GPU
-# architecture only, runs the tests marked `cuda` and benchmark_mum.py --device cuda at the
+# architecture only, runs the tests marked `cuda` (among them a MUM training step of the Faster
+# R-CNN and of the DINO demo configs, in fp32 and in AMP) and benchmark_mum.py --device cuda at the
 # paper's shapes, and writes one report, report.md, with each step's log beside it.
 #
 #   bash tools/misc/gpu_check.sh [all|build|test] [--dry-run] [--out-dir DIR]
