@@ -21,6 +21,7 @@ REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 TRAIN = osp.join(REPO, 'tools', 'train.py')
 CONFIG = osp.join(REPO, 'configs', 'mum', 'demo_mum.py')
 DINO_CONFIG = osp.join(REPO, 'configs', 'mum', 'demo_dino_mum.py')
+ADAPTIVE_CONFIG = osp.join(REPO, 'configs', 'mum', 'demo_mum_adaptive.py')
 BURN_IN_ITERS = 1
 MAX_ITERS = 4
 RUN = [f'train_cfg.max_iters={MAX_ITERS}', f'train_cfg.val_begin={MAX_ITERS + 1}',
@@ -28,9 +29,12 @@ RUN = [f'train_cfg.max_iters={MAX_ITERS}', f'train_cfg.val_begin={MAX_ITERS + 1}
        'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
        'randomness.seed=3', f'model.semi_train_cfg.burn_in_iters={BURN_IN_ITERS}']
 # per config, the model's changes: tau low enough that the young teacher gives boxes (DINO's
-# sigmoid scores start near 0.01); DINO with 1 encoder and 2 decoder layers and 20 queries
+# sigmoid scores start near 0.01); DINO with 1 encoder and 2 decoder layers and 20 queries; the
+# adaptive thresholds updated at every iteration, clamped low enough for a young teacher
 MODEL_CHANGES = {
     CONFIG: 'dict(semi_train_cfg=dict(cls_pseudo_thr=0.05))',
+    ADAPTIVE_CONFIG: ('dict(semi_train_cfg=dict(cls_pseudo_thr=0.05, pseudo_thr_policy=dict('
+                      'interval=1, window=2, thr_range=(0.01, 0.9))))'),
     DINO_CONFIG: ('dict(semi_train_cfg=dict(cls_pseudo_thr=0.001), detector=dict('
                   'num_queries=20, encoder=dict(num_layers=1), decoder=dict(num_layers=2)))'),
 }

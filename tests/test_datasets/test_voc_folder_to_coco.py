@@ -4,10 +4,11 @@ import json
 import logging
 import runpy
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import exit_in_process
+from conftest import REPO, exit_in_process
 from test_voc_to_coco import VOC_TOOL, voc_xml
 
 from mum.datasets.voc_folder_to_coco import (convert_voc_folder, named_files,
@@ -217,3 +218,23 @@ def test_real_bccd(bccd_data_root):
     assert (first['id'], first['file_name']) == (1, 'JPEGImages/BloodImage_00001.jpg')
     assert all(ann['bbox'][2] > 0 and ann['bbox'][3] > 0
                for coco in files.values() for ann in coco['annotations'])
+
+
+def test_the_bccd_page_s_data_table_is_what_the_conversion_gives(bccd_data_root):
+    """docs/bccd.md's table of images and boxes per split and class, against the converted
+    files."""
+    with open(Path(REPO, 'docs', 'bccd.md'), encoding='utf-8') as page:
+        lines = page.read().splitlines()
+    start = lines.index('| split | images | boxes | Platelets | RBC | WBC |')
+    rows = {}
+    for line in lines[start + 2:start + 5]:
+        split, *numbers = (cell.strip() for cell in line.strip('|').split('|'))
+        rows[split] = [int(number) for number in numbers]
+    counted = {}
+    for split in ('train', 'val', 'test'):
+        coco = json.loads(Path(bccd_data_root, 'annotations', f'bccd_{split}.json').read_text())
+        names = {category['id']: category['name'] for category in coco['categories']}
+        per_class = Counter(names[ann['category_id']] for ann in coco['annotations'])
+        counted[split] = [len(coco['images']), len(coco['annotations']),
+                          *(per_class[name] for name in ('Platelets', 'RBC', 'WBC'))]
+    assert rows == counted

@@ -14,8 +14,8 @@ import signal
 
 import pytest
 import torch
-from stop_resume import (BURN_IN_ITERS, DINO_CONFIG, MAX_ITERS, STOPS, stop_then_resume,
-                         straight)
+from stop_resume import (ADAPTIVE_CONFIG, BURN_IN_ITERS, DINO_CONFIG, MAX_ITERS, STOPS,
+                         stop_then_resume, straight)
 
 
 def _scalars(work_dir):
@@ -74,6 +74,24 @@ def test_dino_stop_then_resume_is_bit_identical(demo_workspace, tmp_path):
     straight_run = straight(demo_workspace, tmp_path / 'straight', DINO_CONFIG)
     run = stop_then_resume(demo_workspace, tmp_path / 'stopped', signal.SIGKILL, DINO_CONFIG)
     _assert_resumed_run_is_the_straight_run(straight_run, run, signal.SIGKILL)
+
+
+@pytest.mark.slow
+def test_adaptive_thresholds_stop_then_resume_is_bit_identical(demo_workspace, tmp_path):
+    """MUM with DensityMatchingThreshold (configs/mum/demo_mum_adaptive.py), the thresholds
+    updated at every iteration, killed after iter_2.pth: the thresholds, their score histogram
+    and everything else end as in the straight run."""
+    (tmp_path / 'straight').mkdir()
+    (tmp_path / 'stopped').mkdir()
+    straight_run = straight(demo_workspace, tmp_path / 'straight', ADAPTIVE_CONFIG)
+    run = stop_then_resume(demo_workspace, tmp_path / 'stopped', signal.SIGKILL,
+                           ADAPTIVE_CONFIG)
+    _assert_resumed_run_is_the_straight_run(straight_run, run, signal.SIGKILL)
+    state = torch.load(osp.join(straight_run, f'iter_{MAX_ITERS}.pth'), map_location='cpu',
+                       weights_only=True)['state_dict']
+    # the thresholds moved off tau = 0.05 and their histogram holds scores: compared, not vacuous
+    assert not torch.allclose(state['pseudo_thresholds.upper_thr'], torch.tensor(0.05))
+    assert state['pseudo_thresholds.score_counts'].sum() > 0
 
 
 def _assert_resumed_run_is_the_straight_run(straight_run, run, signum):
