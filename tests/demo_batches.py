@@ -26,3 +26,17 @@ def first_batch(cfg: Config) -> dict:
     """One training batch (multi-branch) of the config's train dataloader."""
     dataloader = Runner.build_dataloader(cfg.train_dataloader, seed=0)
     return next(iter(dataloader))
+
+
+def small_batches(name: str, data_dir: str, count: int) -> list:
+    """``count`` real multi-branch batches of the demo config ``name``: 1 labeled + 4 unlabeled
+    images each (one MUM group), resized to 192 x 128-144 px."""
+    cfg = demo_config(name, data_dir)
+    cfg.train_dataloader.batch_size = 5
+    cfg.train_dataloader.sampler.update(batch_size=5, source_ratio=[1, 4])
+    for dataset in cfg.train_dataloader.dataset.datasets:
+        for transform in dataset.pipeline:
+            if 'scales' in transform:
+                transform.scales = [(192, 128), (192, 144)]
+    loader = iter(Runner.build_dataloader(cfg.train_dataloader, seed=0))
+    return [next(loader) for _ in range(count)]

@@ -13,12 +13,11 @@ import pytest
 import torch
 import torch.nn.functional as F
 from conftest import REPO
-from demo_batches import demo_config
+from demo_batches import small_batches
 from mmdet.registry import MODELS
 from mmengine.config import Config
 from mmengine.logging import MessageHub
 from mmengine.optim import OptimWrapper
-from mmengine.runner import Runner
 
 from mum.engine.hooks import EMATeacherHook
 from mum.models.data_preprocessors import TILE_SOURCE_KEY, TILE_UNITS_KEY
@@ -55,14 +54,7 @@ def _tiny_model(**semi_train_cfg):
 @pytest.fixture(scope='module')
 def batch(demo_workspace):
     """A real multi-branch batch of the demo data: 1 labeled + 4 unlabeled images."""
-    cfg = demo_config(CONFIG, osp.join(demo_workspace, 'data', 'demo'))
-    cfg.train_dataloader.batch_size = 5
-    cfg.train_dataloader.sampler.update(batch_size=5, source_ratio=[1, 4])
-    for dataset in cfg.train_dataloader.dataset.datasets:
-        for transform in dataset.pipeline:
-            if 'scales' in transform:
-                transform.scales = [(192, 128), (192, 144)]
-    return next(iter(Runner.build_dataloader(cfg.train_dataloader, seed=0)))
+    return small_batches(CONFIG, osp.join(demo_workspace, 'data', 'demo'), 1)[0]
 
 
 def test_channel_mapper_levels_are_unmixed_exactly_at_strides_8_to_64():

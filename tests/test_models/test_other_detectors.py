@@ -12,13 +12,12 @@ import os.path as osp
 import pytest
 import torch
 from conftest import REPO
-from demo_batches import demo_config
+from demo_batches import small_batches
 from mmdet.registry import MODELS
 from mmengine.config import Config
 from mmengine.hub import get_config
 from mmengine.logging import MessageHub
 from mmengine.optim import OptimWrapper
-from mmengine.runner import Runner
 from tiny_detectors import shrink_detector
 
 from mum.datasets.demo_data import DEMO_CLASSES
@@ -48,15 +47,7 @@ def _config(name: str) -> Config:
 @pytest.fixture(scope='module')
 def two_batches(demo_workspace):
     """Two real multi-branch batches of the demo data: 1 labeled + 4 unlabeled images each."""
-    cfg = demo_config('mum/demo_mum.py', osp.join(demo_workspace, 'data', 'demo'))
-    cfg.train_dataloader.batch_size = 5
-    cfg.train_dataloader.sampler.update(batch_size=5, source_ratio=[1, 4])
-    for dataset in cfg.train_dataloader.dataset.datasets:
-        for transform in dataset.pipeline:
-            if 'scales' in transform:
-                transform.scales = [(192, 128), (192, 144)]
-    loader = iter(Runner.build_dataloader(cfg.train_dataloader, seed=0))
-    return [next(loader), next(loader)]
+    return small_batches('mum/demo_mum.py', osp.join(demo_workspace, 'data', 'demo'), 2)
 
 
 def _tiny_model(name: str):
