@@ -2,7 +2,8 @@
 
 tests/test_configs/test_all_configs.py trains each config on a shrunk model whose strides it
 sets itself; here the unshrunk model config is read: the neck's output strides (derived from the
-backbone's stage strides and the FPN's levels, without building the full-size network) and the
+backbone's stage strides and the FPN's or ChannelMapper's levels, without building the
+full-size network) and the
 heads' prior strides must all divide MUM's ``largest_stride``, with the check that
 SemiConfigCheckHook runs before training (``check_tile_grid``).
 """
@@ -43,15 +44,18 @@ def _largest_stride(model):
 
 
 def neck_strides(detector) -> list:
-    """(name, stride) of each output level of the detector's FPN, from its config."""
+    """(name, stride) of each output level of the detector's FPN or ChannelMapper (DETRs), from
+    its config: the backbone levels it takes, then one stride-2 level per extra output."""
     neck = detector.neck.neck if detector.neck.type == 'UnmixNeck' else detector.neck
-    assert neck.type == 'FPN', f'derive the output strides of a {neck.type} neck here'
+    assert neck.type in ('FPN', 'ChannelMapper'), \
+        f'derive the output strides of a {neck.type} neck here'
     assert detector.backbone.type in STAGE_STRIDES, detector.backbone.type
     out_indices = detector.backbone.get('out_indices', (0, 1, 2, 3))
     inputs = [STAGE_STRIDES[detector.backbone.type][i] for i in out_indices]
     start, end = neck.get('start_level', 0), neck.get('end_level', -1)
     used = inputs[start:] if end == -1 else inputs[start:end]
-    strides = used + [used[-1] * 2**k for k in range(1, neck.num_outs - len(used) + 1)]
+    num_outs = neck.get('num_outs') or len(used)
+    strides = used + [used[-1] * 2**k for k in range(1, num_outs - len(used) + 1)]
     return [(f'neck output {level}', stride) for level, stride in enumerate(strides)]
 
 
@@ -75,13 +79,20 @@ def test_the_mum_configs_are_found():
     ids = {param.id for param in MUM_CONFIGS}
     assert osp.join('configs', 'mum', 'retinanet_r50_fpn_coco-standard_1pct_fold1.py') in ids
     assert osp.join('configs', 'mum', 'coco-standard_r50_1pct_fold1.py') in ids
+    assert osp.join('configs', 'mum', 'dino-4scale_r50_coco-standard_1pct_fold1.py') in ids
+
+
+def test_dino_s_channel_mapper_ends_at_stride_64():
+    dino = next(p.values[0] for p in MUM_CONFIGS if p.id.endswith('demo_dino_mum.py'))
+    assert [s for _, s in neck_strides(dino.detector)] == [8, 16, 32, 64]
 
 
 @pytest.mark.parametrize('model', MUM_CONFIGS)
 def test_largest_stride_fits_the_neck_and_heads(model):
     detector = model.get('detector', model)
     necks, heads = neck_strides(detector), head_strides(detector)
-    assert heads, 'no head stride found in the config'
+    # a DETR's head has no stride: its levels are the neck's alone
+    assert heads or 'encoder' in detector, 'no head stride found in the config'
     # the heads read the neck's levels: same strides, in order
     prior = [s for name, s in heads if not name.startswith('roi_head')]
     assert prior == [s for _, s in necks][:len(prior)]

@@ -49,3 +49,18 @@ def test_largest_stride_must_be_a_multiple_of_every_stride(demo_model):
             SemiConfigCheckHook().before_train(_runner(demo_model))
     finally:
         demo_model.data_preprocessor.largest_stride = 32
+
+
+def test_a_neck_level_coarser_than_largest_stride_is_refused(demo_workspace):
+    """DINO's ChannelMapper ends at stride 64 with no prior generator: its levels are measured."""
+    cfg = demo_config('mum/demo_dino_mum.py', osp.join(demo_workspace, 'data', 'demo'))
+    cfg.model.detector.backbone.init_cfg = None
+    cfg.model.data_preprocessor.largest_stride = 32
+    model = MODELS.build(cfg.model)
+    model.student.train()
+    with pytest.raises(ValueError, match=r'largest_stride=32 is smaller than the stride of the '
+                       r"neck's output level 3 \(about 64 px\)"):
+        SemiConfigCheckHook().before_train(_runner(model))
+    assert model.student.training  # the measurement left the mode as it found it
+    model.data_preprocessor.largest_stride = 64
+    SemiConfigCheckHook().before_train(_runner(model))

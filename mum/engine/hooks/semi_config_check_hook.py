@@ -2,6 +2,8 @@
 import logging
 from typing import Any, Iterable, Tuple
 
+import torch
+from mmdet.models.detectors import BaseDetector
 from mmdet.registry import HOOKS
 from mmengine.hooks import Hook
 from mmengine.logging import print_log
@@ -17,8 +19,9 @@ class SemiConfigCheckHook(Hook):
 
     Checked: every training source has the same class list; the detector's ``num_classes``
     (every head but the class-agnostic RPN) equals the number of classes; every stride of the
-    detector's prior generators divides MUM's ``largest_stride`` (otherwise tile borders would
-    not fall on feature cells). A number of
+    detector's prior generators divides MUM's ``largest_stride``, and so does the stride of every
+    level the detector's neck outputs (otherwise tile borders would not fall on feature cells;
+    a DETR's levels have no prior generator, so they are measured). A number of
     unlabeled images per GPU that is not a multiple of ``group_size`` is allowed (the last images
     form a smaller group) and logged.
     """
@@ -54,6 +57,8 @@ class SemiConfigCheckHook(Hook):
                         [(name, stride) for name, module in detector.named_modules()
                          for stride in getattr(getattr(module, 'prior_generator', None),
                                                'strides', None) or []])
+        if isinstance(detector, BaseDetector) and detector.with_neck:
+            check_neck_levels(detector, preprocessor.largest_stride, preprocessor.num_tiles)
         num_per_source = getattr(runner.train_dataloader.sampler, 'num_per_source', None)
         if num_per_source and len(num_per_source) > 1:
             unlabeled = num_per_source[-1]
@@ -82,3 +87,37 @@ def check_tile_grid(largest_stride: int, strides: Iterable[Tuple[str, Any]]) -> 
                 f'model.data_preprocessor.largest_stride={largest_stride} is not a multiple of '
                 f'stride {stride} of {name}: set it to the largest stride of the neck outputs '
                 '(e.g. 64 for FPN with P6, 128 for P7).')
+
+
+def check_neck_levels(detector: BaseDetector, largest_stride: int, num_tiles: int) -> None:
+    """Every level of ``detector.extract_feat`` must split into the tile grid.
+
+    Runs ``extract_feat`` once, in eval mode (no normalisation statistics move) and without
+    gradients, on a blank image of NT x ``largest_stride`` pixels a side, the smallest a mixed
+    batch can be: a level holds a whole number of cells per tile exactly when its stride divides
+    ``largest_stride``.
+
+    Args:
+        detector (BaseDetector): The detector whose neck is unmixed.
+        largest_stride (int): MUM's ``largest_stride`` (one tile-grid unit, in pixels).
+        num_tiles (int): NT, tiles per side.
+
+    Raises:
+        ValueError: Naming the first level whose stride does not divide ``largest_stride``.
+    """
+    side = num_tiles * largest_stride
+    was_training = detector.training
+    detector.eval()
+    try:
+        with torch.no_grad():
+            blank = next(detector.parameters()).new_zeros(1, 3, side, side)
+            levels = detector.extract_feat(blank)
+    finally:
+        detector.train(was_training)
+    for index, level in enumerate(levels):
+        if level.shape[-2] % num_tiles or level.shape[-1] % num_tiles:
+            raise ValueError(
+                f'model.data_preprocessor.largest_stride={largest_stride} is smaller than the '
+                f'stride of the neck\'s output level {index} (about {side / level.shape[-1]:g} '
+                'px): tile borders would not fall on its cells. Set it to the neck\'s largest '
+                'output stride (e.g. 64 for FPN with P6 or DINO\'s ChannelMapper, 128 for P7).')
