@@ -33,12 +33,17 @@ def load_config(config_path: str, cfg_options: Optional[dict], work_dir: Optiona
         switched off where its ``num_workers`` is 0.
 
     Raises:
-        SystemExit: With one sentence, for a missing config file, a misspelt component argument
-            or a work dir that is not a folder.
+        SystemExit: With one sentence, for a missing config file or base, a misspelt component
+            argument or a work dir that is not a folder.
     """
     if not osp.isfile(config_path):
         raise SystemExit(f'Config file {config_path!r} does not exist.')
-    cfg = Config.fromfile(config_path)
+    try:
+        cfg = Config.fromfile(config_path)
+    except FileNotFoundError as error:  # a relative _base_ resolved from the config's folder
+        raise SystemExit(f'{config_path}: its base {error.filename!r} does not exist; relative '
+                         '_base_ paths are read from the config\'s own folder, so keep a config '
+                         'that inherits ../_base_/... under configs/<a folder>/.') from None
     if cfg_options is not None:
         cfg.merge_from_dict(cfg_options)
     try:

@@ -143,6 +143,17 @@ def test_a_file_as_work_dir_is_refused_in_one_sentence(tmp_path):
             'created if missing).')
 
 
+def test_a_config_outside_configs_whose_base_is_missing_is_refused_in_one_sentence(tmp_path):
+    copied = tmp_path / 'my_config.py'
+    copied.write_text("_base_ = ['../_base_/recipes/any_detector.py']\n")
+    for tool in (TRAIN, TEST):
+        checkpoint = [] if tool == TRAIN else [__file__]
+        message = exit_in_process(tool, copied, *checkpoint, '--work-dir', tmp_path / 'wd')
+        assert message.startswith(f"{copied}: its base '") and message.endswith(
+            "relative _base_ paths are read from the config's own folder, so keep a config that "
+            'inherits ../_base_/... under configs/<a folder>/.'), message
+
+
 def test_num_workers_zero_switches_persistent_workers_off():
     from mmengine.config import Config
 
