@@ -114,3 +114,17 @@ def test_the_same_run_with_other_numbers_in_two_folders_is_refused(tmp_path):
         _store_comparison(lane, {'bccd_mum': {0: value}})
     with pytest.raises(SystemExit, match='bccd_mum fold 0 differs'):
         bccd_report.finished_runs([str(tmp_path / 'a'), str(tmp_path / 'b')])
+
+
+def test_the_readme_stays_within_200_lines_with_the_complete_table(tmp_path):
+    """The README's section grows from one paragraph to the table and the criterion: it must
+    still fit test_readme.py's limit then."""
+    lane = str(tmp_path / 'complete')
+    os.makedirs(lane)
+    _store_comparison(lane, _plan([0.05] * 5))
+    complete = bccd_report.readme_section(bccd_report.finished_runs([lane]))
+    path = osp.join(REPO, 'README.md')
+    with open(path, encoding='utf-8') as readme:
+        text = readme.read()
+    current = bccd_report.section_in(text, 'readme', path)
+    assert len(text.splitlines()) - len(current.splitlines()) + len(complete.splitlines()) <= 200
