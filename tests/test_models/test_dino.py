@@ -18,6 +18,7 @@ from mmdet.registry import MODELS
 from mmengine.config import Config
 from mmengine.logging import MessageHub
 from mmengine.optim import OptimWrapper
+from mmengine.registry import init_default_scope
 
 from mum.engine.hooks import EMATeacherHook
 from mum.models.data_preprocessors import TILE_SOURCE_KEY, TILE_UNITS_KEY
@@ -31,6 +32,7 @@ QUERIES = 10
 
 
 def _model_cfg(**semi_train_cfg):
+    init_default_scope('mmdet')  # an earlier test may have left another default scope
     cfg = Config.fromfile(osp.join(REPO, 'configs', CONFIG)).model
     detector = cfg.detector
     detector.backbone.init_cfg = None
