@@ -191,6 +191,26 @@ def test_only_the_chosen_terms_train_on_pseudo_labels(batch, keys, expected):
         | {'unsup_enc_loss_cls', 'unsup_enc_loss_bbox', 'unsup_enc_loss_iou'}}
 
 
+@pytest.mark.parametrize('change', [
+    dict(pseudo_label_source='ground_truth'),
+    dict(pseudo_thr_policy=dict(type='DensityMatchingThreshold', thr_range=(0.001, 0.9),
+                                interval=1)),
+], ids=['oracle', 'adaptive-thresholds'])
+def test_the_oracle_and_adaptive_thresholds_work_unchanged(batch, change):
+    """The project's switches act on the teacher's scored boxes, whatever the detector."""
+    model = _tiny_model(**change)
+    # as PseudoLabelDensityHook sets it before training: 2 boxes per image of every class
+    model.pseudo_thresholds.set_labeled_density(torch.full((8, ), 2.0))
+    for _ in range(2):
+        log_vars = _step(model, batch)
+    assert log_vars['unsup_pseudo_boxes_per_img'] > 0
+    if 'pseudo_label_source' in change:  # the unlabeled images' own boxes: all correct
+        assert log_vars['unsup_pseudo_precision'] == 1.0
+        assert log_vars['unsup_pseudo_recall'] == 1.0
+    else:  # the thresholds moved off tau after their first update
+        assert not torch.allclose(model.pseudo_thresholds.upper(), torch.tensor(0.001))
+
+
 def test_a_batch_without_pseudo_boxes_trains_the_unlabeled_images_as_background(batch):
     model = _tiny_model(cls_pseudo_thr=0.999)
     log_vars = _step(model, batch)
