@@ -81,7 +81,8 @@ def test_empty_pseudo_labels_still_train_on_background_unless_skipped(model_and_
         model.cls_pseudo_thr, model.empty_pseudo = 0.05, 'background'
         model.pseudo_thresholds.thr = 0.05
         model.warn_no_pseudo_iters = 500
-    assert any('No pseudo-box above cls_pseudo_thr=0.999999 for 2 iterations' in m
+    assert any(m.startswith('No pseudo-box above the per-class thresholds (0.999999, 0.999999,')
+               and 'policy FixedThreshold) for 2 iterations in a row' in m
                for m in warnings.messages)
 
 
@@ -214,6 +215,14 @@ def test_pseudo_label_source_is_checked(demo_workspace):
     cfg.model.semi_train_cfg.pseudo_label_source = 'gt'
     with pytest.raises(ValueError, match=r"pseudo_label_source must be one of \('teacher', "
                        r"'ground_truth', .*\), got 'gt'"):
+        MODELS.build(cfg.model)
+
+
+def test_a_threshold_inside_the_policy_is_refused(demo_workspace):
+    cfg = demo_config('mum/demo_mum.py', osp.join(demo_workspace, 'data', 'demo'))
+    cfg.model.semi_train_cfg.pseudo_thr_policy = dict(type='FixedThreshold', thr=0.5)
+    with pytest.raises(ValueError, match=r'pseudo_thr_policy sets thr=0.5, which would silently '
+                       r'override semi_train_cfg.cls_pseudo_thr=0.7'):
         MODELS.build(cfg.model)
 
 

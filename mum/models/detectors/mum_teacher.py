@@ -131,9 +131,14 @@ class MUMTeacher(SemiBaseDetector):
         self.oracle_recall: float = cfg.get('oracle_recall', 1.0)
         self._check_semi_train_cfg()
         num_classes = detector_num_classes(self.student)
+        policy_cfg = cfg.get('pseudo_thr_policy', dict(type='FixedThreshold'))
+        if 'thr' in policy_cfg:
+            raise ValueError(
+                f"semi_train_cfg.pseudo_thr_policy sets thr={policy_cfg['thr']!r}, which would "
+                f'silently override semi_train_cfg.cls_pseudo_thr={self.cls_pseudo_thr!r}: set '
+                'the threshold (the adaptive policies start from it) as cls_pseudo_thr only.')
         self.pseudo_thresholds = MODELS.build(
-            cfg.get('pseudo_thr_policy', dict(type='FixedThreshold')),
-            default_args=dict(thr=self.cls_pseudo_thr, num_classes=num_classes))
+            policy_cfg, default_args=dict(thr=self.cls_pseudo_thr, num_classes=num_classes))
         if self.pseudo_thresholds.has_band:
             check_band_assigners(detector)
         # pseudo-boxes per class and images since PseudoLabelDensityHook last read them
@@ -301,10 +306,12 @@ class MUMTeacher(SemiBaseDetector):
     def _track_pseudo_count(self, num_pseudo: int) -> None:
         self.iters_without_pseudo = 0 if num_pseudo else self.iters_without_pseudo + 1
         if self.iters_without_pseudo and self.iters_without_pseudo % self.warn_no_pseudo_iters == 0:
-            print_log(f'No pseudo-box above cls_pseudo_thr={self.cls_pseudo_thr} for '
-                      f'{self.iters_without_pseudo} iterations in a row: the teacher is not yet '
-                      'confident (or the threshold is too high).', logger='current',
-                      level=logging.WARNING)
+            in_force = ', '.join(f'{float(thr):.6g}' for thr in self.pseudo_thresholds.upper())
+            print_log(f'No pseudo-box above the per-class thresholds ({in_force}) '
+                      f'(semi_train_cfg.cls_pseudo_thr={self.cls_pseudo_thr}, policy '
+                      f"{type(self.pseudo_thresholds).__name__}) for {self.iters_without_pseudo} "
+                      'iterations in a row: the teacher is not yet confident (or the threshold '
+                      'is too high).', logger='current', level=logging.WARNING)
 
     @torch.no_grad()
     def get_pseudo_instances(self, batch_inputs: Tensor,
