@@ -1,45 +1,16 @@
 """The BCCD comparison's tables: README.md and docs/bccd.md hold what bccd_report.py makes from the
 stored results, and the report counts only finished runs and applies the plan's criterion."""
 import json
-import os
 import os.path as osp
 
 import pytest
 from conftest import REPO, import_tool
+from stored_comparisons import store_comparison, store_run
+
+from mum.analysis.generated_sections import section_in
 
 bccd_report = import_tool('analysis_tools/bccd_report.py')
 CLASS_KEYS = {f'coco/{name}_precision': 0.5 for name in bccd_report.CLASSES}
-
-
-def _store_run(lane: str, run: str, fold: int, test_ap50: float, finished: bool = True,
-               iterations: int = 1000, legs: int = 1) -> dict:
-    """A run's folder as compare_methods.py --results-dir leaves it; returns its results.json
-    entry (the caller writes results.json)."""
-    folder = osp.join(lane, run, f'seed{fold}')
-    for leg in range(legs):
-        os.makedirs(osp.join(folder, f'20261206_00000{leg}', 'vis_data'))
-        with open(osp.join(folder, f'20261206_00000{leg}', 'vis_data', 'scalars.json'), 'w') as f:
-            # two training windows of 3 s per iteration, then a validation line (not counted)
-            f.write('{"loss": 1.0, "time": 3.0, "iter": 20, "step": 20}\n'
-                    '{"loss": 0.9, "time": 3.0, "iter": 40, "step": 40}\n'
-                    '{"teacher/coco/bbox_mAP_50": 0.5, "time": 99.0, "step": 40}\n')
-    if finished:
-        with open(osp.join(folder, 'compare_methods.finished'), 'w') as mark:
-            mark.write('tools/train.py ...\n')
-        with open(osp.join(folder, 'test_data.json'), 'w') as test_file:
-            json.dump({'metrics': {'coco/bbox_mAP_50': test_ap50, **CLASS_KEYS}}, test_file)
-    return {'iterations': iterations, 'teacher AP50': 0.6, 'test-data teacher AP50': test_ap50,
-            'test-data teacher AP': test_ap50 / 2, 'pseudo precision': 0.9,
-            'pseudo recall': 0.5, 'pseudo-boxes / img': 8.0}
-
-
-def _store_comparison(lane: str, test_ap50s: dict) -> None:
-    """Every run of ``test_ap50s`` (``{run: {fold: AP50}}``), finished, with its results.json."""
-    summary = {run: {str(fold): _store_run(lane, run, fold, value)
-                     for fold, value in by_fold.items()}
-               for run, by_fold in test_ap50s.items()}
-    with open(osp.join(lane, 'results.json'), 'w') as summary_file:
-        json.dump(summary, summary_file)
 
 
 def _plan(mum_gain_per_fold):
@@ -58,17 +29,18 @@ def test_the_documents_hold_what_the_report_makes_of_the_stored_results():
     for section, document in bccd_report.DOCUMENTS.items():
         path = osp.join(REPO, document)
         with open(path, encoding='utf-8') as document_file:
-            held = bccd_report.section_in(document_file.read(), section, path)
+            held = section_in(document_file.read(), bccd_report.TOOL, section, path)
         assert held == made[section], (
             f'{document} is stale: run python tools/analysis_tools/bccd_report.py --write')
 
 
 def test_only_finished_runs_at_their_last_iteration_count(tmp_path):
     lane = str(tmp_path / 'lane')
-    summary = {'bccd_supervised': {'0': _store_run(lane, 'bccd_supervised', 0, 0.8, legs=2),
-                                   '1': _store_run(lane, 'bccd_supervised', 1, 0.8,
-                                                   finished=False)},
-               'bccd_mum': {'0': _store_run(lane, 'bccd_mum', 0, 0.8, iterations=250)}}
+    summary = {
+        'bccd_supervised': {
+            '0': store_run(lane, 'bccd_supervised', 0, 0.8, legs=2, test_metrics=CLASS_KEYS),
+            '1': store_run(lane, 'bccd_supervised', 1, 0.8, finished=False)},
+        'bccd_mum': {'0': store_run(lane, 'bccd_mum', 0, 0.8, iterations=250)}}
     with open(osp.join(lane, 'results.json'), 'w') as summary_file:
         json.dump(summary, summary_file)
     runs = bccd_report.finished_runs([lane])
@@ -86,8 +58,7 @@ def test_only_finished_runs_at_their_last_iteration_count(tmp_path):
 
 def test_the_criterion_says_mum_helps_only_when_the_plan_s_conditions_hold(tmp_path):
     lane = str(tmp_path / 'clear_gain')
-    os.makedirs(lane)
-    _store_comparison(lane, _plan([0.05, 0.04, 0.06, 0.05, 0.05]))
+    store_comparison(lane, _plan([0.05, 0.04, 0.06, 0.05, 0.05]))
     section = bccd_report.readme_section(bccd_report.finished_runs([lane]))
     assert section.count('**MUM helps**') == 2
     assert '| oracle (folds 0, 1) | 2 | 90.5 ± 0.7 |' in section
@@ -97,8 +68,7 @@ def test_the_criterion_says_mum_helps_only_when_the_plan_s_conditions_hold(tmp_p
     for name, gains in (('three_folds', [0.15, 0.15, 0.15, -0.001, -0.001]),
                         ('within_std', [0.01] * 5)):
         lane = str(tmp_path / name)
-        os.makedirs(lane)
-        _store_comparison(lane, _plan(gains))
+        store_comparison(lane, _plan(gains))
         runs = bccd_report.finished_runs([lane])
         gap = bccd_report.paired_gap(runs, 'bccd_supervised', 'bccd_mum',
                                      bccd_report.CRITERION_METRIC)
@@ -111,21 +81,6 @@ def test_the_criterion_says_mum_helps_only_when_the_plan_s_conditions_hold(tmp_p
 def test_the_same_run_with_other_numbers_in_two_folders_is_refused(tmp_path):
     for name, value in (('a', 0.8), ('b', 0.7)):
         lane = str(tmp_path / name)
-        os.makedirs(lane)
-        _store_comparison(lane, {'bccd_mum': {0: value}})
-    with pytest.raises(SystemExit, match='bccd_mum fold 0 differs'):
+        store_comparison(lane, {'bccd_mum': {0: value}})
+    with pytest.raises(SystemExit, match='bccd_mum seed 0 differs'):
         bccd_report.finished_runs([str(tmp_path / 'a'), str(tmp_path / 'b')])
-
-
-def test_the_readme_stays_within_200_lines_with_the_complete_table(tmp_path):
-    """The README's section grows from one paragraph to the table and the criterion: it must
-    still fit test_readme.py's limit then."""
-    lane = str(tmp_path / 'complete')
-    os.makedirs(lane)
-    _store_comparison(lane, _plan([0.05] * 5))
-    complete = bccd_report.readme_section(bccd_report.finished_runs([lane]))
-    path = osp.join(REPO, 'README.md')
-    with open(path, encoding='utf-8') as readme:
-        text = readme.read()
-    current = bccd_report.section_in(text, 'readme', path)
-    assert len(text.splitlines()) - len(current.splitlines()) + len(complete.splitlines()) <= 200

@@ -20,19 +20,20 @@ Prints two markdown sections, or with --write replaces them in the documents, be
 tests/test_docs/test_bccd_report.py checks that both documents hold what this prints.
 """
 import argparse
-import json
-import os
 import os.path as osp
 import sys
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
-from mum.analysis.logs import SCALARS_NAME, START_FOLDER
+from mum.analysis import stored_runs
+from mum.analysis.generated_sections import markers, write_section
 from mum.analysis.mean_std import mean_std
 from mum.analysis.paired_gaps import Gap, paired_gap
+from mum.analysis.stored_runs import RunResults
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+TOOL = 'bccd_report'
 LANES = ('results/bccd_lane1', 'results/bccd_lane2')
 DOCUMENTS = {'readme': 'README.md', 'details': 'docs/bccd.md'}
 # compare_methods.py's run names, in the table's order -> the name a reader sees
@@ -54,8 +55,6 @@ CRITERION_METRIC = 'test-data teacher AP50'
 MIN_FOLDS_AHEAD = 4
 LOGGER_INTERVAL = 20  # configs/bccd: default_hooks.logger.interval
 
-RunResults = Dict[str, Dict[int, dict]]
-
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
@@ -67,59 +66,20 @@ def parse_args(argv=None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def training_seconds(run_folder: str) -> float:
-    """Seconds of training iterations of the run in ``run_folder``, as if it ran in one go.
-
-    Each logged training line gives the moving average of the iteration time, taken for the
-    LOGGER_INTERVAL iterations up to it; iterations that a resumed leg trained again (from the
-    last checkpoint) count once, with the later leg's time.
-    """
-    times = {}
-    for start in sorted(os.listdir(run_folder)):
-        path = osp.join(run_folder, start, 'vis_data', SCALARS_NAME)
-        if not (START_FOLDER.match(start) and osp.isfile(path)):
-            continue
-        with open(path, encoding='utf-8') as log_file:
-            for line in log_file:
-                record = json.loads(line) if line.strip() else {}
-                if 'loss' in record and 'time' in record:  # a training line, not validation
-                    times[record['iter']] = record['time']
-    return LOGGER_INTERVAL * sum(times.values())
-
-
 def finished_runs(results_dirs: Sequence[str]) -> RunResults:
-    """``{run: {fold: numbers}}`` of the runs the folders hold as finished, in METHODS' order.
-
-    Raises:
-        SystemExit: If two folders hold the same run and fold with different test metrics.
-    """
-    runs: RunResults = {}
-    for results_dir in results_dirs:
-        summary_path = osp.join(REPO, results_dir, 'results.json')
-        if not osp.isfile(summary_path):
-            continue
-        with open(summary_path, encoding='utf-8') as summary_file:
-            summary = json.load(summary_file)
-        for run, by_fold in summary.items():
-            for fold, numbers in by_fold.items():
-                folder = osp.join(REPO, results_dir, run, f'seed{fold}')
-                test_path = osp.join(folder, 'test_data.json')
-                if not (osp.isfile(osp.join(folder, 'compare_methods.finished'))
-                        and osp.isfile(test_path)) or numbers['iterations'] != LAST_ITERATION:
-                    continue
-                with open(test_path, encoding='utf-8') as test_file:
-                    metrics = json.load(test_file)['metrics']
-                numbers = dict(numbers, legs=sum(START_FOLDER.match(name) is not None
-                                                 for name in os.listdir(folder)),
-                               training_minutes=training_seconds(folder) / 60,
-                               **{f'{name} AP': metrics.get(f'coco/{name}_precision')
-                                  for name in CLASSES})
-                earlier = runs.get(run, {}).get(int(fold))
-                if earlier and earlier[CRITERION_METRIC] != numbers[CRITERION_METRIC]:
-                    raise SystemExit(f'{results_dir}: {run} fold {fold} differs from the same run '
-                                     'in an earlier folder; keep one of them.')
-                runs.setdefault(run, {})[int(fold)] = numbers
-    return {run: dict(sorted(runs[run].items())) for run in METHODS if run in runs}
+    """``{run: {fold: numbers}}`` of the runs the folders hold as finished, in METHODS' order,
+    with their training legs and minutes and per-class test AP."""
+    runs = stored_runs.finished_runs([osp.join(REPO, path) for path in results_dirs],
+                                     LAST_ITERATION, METHODS)
+    for by_fold in runs.values():
+        for numbers in by_fold.values():
+            numbers.update(
+                legs=stored_runs.training_legs(numbers['folder']),
+                training_minutes=stored_runs.training_seconds(numbers['folder'],
+                                                              LOGGER_INTERVAL) / 60,
+                **{f'{name} AP': numbers['test_metrics'].get(f'coco/{name}_precision')
+                   for name in CLASSES})
+    return runs
 
 
 def percent(value: Optional[float]) -> str:
@@ -206,38 +166,16 @@ def sections(runs: RunResults) -> Dict[str, str]:
     return {'readme': readme_section(runs), 'details': details_section(runs)}
 
 
-def markers(section: str) -> tuple:
-    return (f'<!-- bccd_report {section}: start -->', f'<!-- bccd_report {section}: end -->')
-
-
-def section_in(text: str, section: str, path: str) -> str:
-    """The text between ``section``'s markers in ``text`` (read from ``path``)."""
-    start, end = markers(section)
-    if text.count(start) != 1 or text.count(end) != 1:
-        raise SystemExit(f'{path} should hold the lines {start!r} and {end!r} once each.')
-    return text[text.index(start) + len(start) + 1:text.index(end)]
-
-
-def write(section: str, content: str) -> None:
-    path = osp.join(REPO, DOCUMENTS[section])
-    with open(path, encoding='utf-8') as document:
-        text = document.read()
-    old = section_in(text, section, path)
-    start = text.index(markers(section)[0]) + len(markers(section)[0]) + 1
-    text = text[:start] + content + text[start + len(old):]
-    with open(path, 'w', encoding='utf-8') as document:
-        document.write(text)
-
-
 def main(argv=None) -> None:
     args = parse_args(argv)
     made = sections(finished_runs(args.results_dirs))
     for section, content in made.items():
         if args.write:
-            write(section, content)
+            write_section(osp.join(REPO, DOCUMENTS[section]), TOOL, section, content)
             print(f'Wrote the {section} section of {DOCUMENTS[section]}.')
         else:
-            sys.stdout.write(f'{markers(section)[0]}\n{content}{markers(section)[1]}\n\n')
+            start, end = markers(TOOL, section)
+            sys.stdout.write(f'{start}\n{content}{end}\n\n')
 
 
 if __name__ == '__main__':

@@ -1,0 +1,109 @@
+"""The pseudo-label threshold comparison's tables: README.md and docs/pseudo_thresholds.md hold
+what thresholds_report.py makes from the stored results, and the targets are judged as planned."""
+import os.path as osp
+
+from conftest import REPO, import_tool
+from stored_comparisons import store_comparison
+
+from mum.analysis.generated_sections import section_in
+
+from test_readme import MAX_README_LINES
+
+thresholds_report = import_tool('analysis_tools/thresholds_report.py')
+bccd_report = import_tool('analysis_tools/bccd_report.py')
+
+
+def _runs_in(folder: str) -> dict:
+    """Every dataset's finished runs, each read from ``folder``/<its name> instead."""
+    return {dataset.name: thresholds_report.finished_runs(
+                dataset._replace(results_dirs=(osp.join(folder, dataset.name), )))
+            for dataset in thresholds_report.DATASETS}
+
+
+def _store_every_planned_run(folder: str, recall: dict, precision: dict, ap50_gain: dict):
+    """All planned runs of every dataset; each policy's seeds share ``recall[policy]`` and
+    ``precision[policy]`` and are ``ap50_gain[policy]`` above fixed MUM (AP50s 0.60, 0.62, ...)."""
+    for dataset in thresholds_report.DATASETS:
+        base = {seed: 0.60 + 0.02 * seed for seed in range(dataset.seeds)}
+        test_ap50s = {}
+        for policy in dataset.policies:
+            kind = policy.replace('bccd_', 'demo_')  # a BCCD policy behaves as the demo's
+            test_ap50s[policy] = {seed: value + ap50_gain.get(kind, 0.0)
+                                  for seed, value in base.items()}
+        kinds = {policy: policy.replace('bccd_', 'demo_') for policy in dataset.policies}
+        store_comparison(osp.join(folder, dataset.name), test_ap50s,
+                         iterations=dataset.last_iteration,
+                         **{'pseudo recall': {p: recall[k] for p, k in kinds.items()},
+                            'pseudo precision': {p: precision[k] for p, k in kinds.items()}})
+
+
+def test_the_documents_hold_what_the_report_makes_of_the_stored_results():
+    made = thresholds_report.sections({dataset.name: thresholds_report.finished_runs(dataset)
+                                       for dataset in thresholds_report.DATASETS})
+    for section, document in thresholds_report.DOCUMENTS.items():
+        path = osp.join(REPO, document)
+        with open(path, encoding='utf-8') as document_file:
+            held = section_in(document_file.read(), thresholds_report.TOOL, section, path)
+        assert held == made[section], (
+            f'{document} is stale: run python tools/analysis_tools/thresholds_report.py --write')
+
+
+def test_each_target_is_judged_against_fixed_mum(tmp_path):
+    _store_every_planned_run(
+        str(tmp_path),
+        recall={'demo_mum': 0.4, 'demo_mum_adaptive': 0.6, 'demo_mum_band': 0.5,
+                'demo_mum_adaptive_band': 0.7},
+        precision={'demo_mum': 0.9, 'demo_mum_adaptive': 0.8, 'demo_mum_band': 0.95,
+                   'demo_mum_adaptive_band': 0.7},
+        ap50_gain={'demo_mum_adaptive': 0.01, 'demo_mum_band': -0.01,
+                   'demo_mum_adaptive_band': 0.0})
+    readme = thresholds_report.readme_section(_runs_in(str(tmp_path))).splitlines()
+    # the recall ratio exactly at 1.5 and the precision exactly at 80 % meet their targets
+    assert ('| demo, covering split | adaptive | +1.0 (larger std 2.0, ahead 3/3, p undefined) | '
+            '80.0 | 60.0 (fixed 40.0) | 3 of 3 (recall, precision, AP50); recall 1.500x |'
+            in readme)
+    assert ('| demo, random split | fixed 0.7, band from 0.3 | -1.0 (larger std 2.0, ahead 0/3, '
+            'p undefined) | 95.0 | 50.0 (fixed 40.0) | 1 of 3 (precision); recall 1.250x |'
+            in readme)
+    assert ('| demo, covering split | adaptive, band | +0.0 (larger std 2.0, ahead 0/3, '
+            'p undefined) | 70.0 | 70.0 (fixed 40.0) | 2 of 3 (recall, AP50); recall 1.750x |'
+            in readme)
+    assert sum(line.startswith('| BCCD | adaptive | +1.0 (larger std 3.2, ahead 5/5')
+               for line in readme) == 1
+    assert len(readme) == 2 + 3 + 3 + 1  # head, then every policy but fixed MUM per dataset
+
+
+def test_only_finished_runs_count_and_the_table_waits_for_the_last(tmp_path):
+    cover = thresholds_report.DATASETS[0]
+    store_comparison(str(tmp_path / cover.name), {'demo_mum': {0: 0.6}, 'demo_mum_band': {0: 0.6}},
+                     iterations={'demo_mum': 1200, 'demo_mum_band': 600})
+    runs = _runs_in(str(tmp_path))
+    assert 'has 1 of its 34 runs finished' in thresholds_report.readme_section(runs)
+    details = thresholds_report.details_section(runs)
+    assert '| 0 | fixed 0.7 | 60.0 | 60.0 | 90.0 | 50.0 | 8.00 |' in details
+    assert details.count('No run has finished yet.') == 2
+
+
+def test_the_readme_stays_within_its_limit_with_both_complete_tables(tmp_path):
+    """Both reports' README sections grow from a paragraph to a table when their comparisons
+    end: the README must still fit test_readme.py's limit then."""
+    _store_every_planned_run(str(tmp_path), recall=dict.fromkeys(thresholds_report.DEMO_POLICIES,
+                                                                 0.5),
+                             precision=dict.fromkeys(thresholds_report.DEMO_POLICIES, 0.9),
+                             ap50_gain={})
+    thresholds_table = thresholds_report.readme_section(_runs_in(str(tmp_path)))
+    folds = range(bccd_report.PLANNED_FOLDS['bccd_mum'])
+    store_comparison(str(tmp_path / 'bccd'), {
+        run: {fold: 0.8 + 0.01 * fold for fold in folds[:planned]}
+        for run, planned in bccd_report.PLANNED_FOLDS.items()})
+    bccd_table = bccd_report.readme_section(bccd_report.finished_runs([str(tmp_path / 'bccd')]))
+    assert 'Unbiased Teacher' in bccd_table and 'targets met' in thresholds_table  # complete
+    path = osp.join(REPO, 'README.md')
+    with open(path, encoding='utf-8') as readme:
+        text = readme.read()
+    lines = len(text.splitlines())
+    for tool, complete in ((thresholds_report.TOOL, thresholds_table),
+                           (bccd_report.TOOL, bccd_table)):
+        lines += len(complete.splitlines()) - len(section_in(text, tool, 'readme', path)
+                                                  .splitlines())
+    assert lines <= MAX_README_LINES, f'README.md would have {lines} lines'
