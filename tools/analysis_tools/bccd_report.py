@@ -21,13 +21,12 @@ tests/test_docs/test_bccd_report.py checks that both documents hold what this pr
 """
 import argparse
 import os.path as osp
-import sys
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
 from mum.analysis import stored_runs
-from mum.analysis.generated_sections import markers, write_section
+from mum.analysis.generated_sections import write_or_print
 from mum.analysis.mean_std import mean_std
 from mum.analysis.paired_gaps import Gap, paired_gap
 from mum.analysis.stored_runs import RunResults
@@ -168,14 +167,7 @@ def sections(runs: RunResults) -> Dict[str, str]:
 
 def main(argv=None) -> None:
     args = parse_args(argv)
-    made = sections(finished_runs(args.results_dirs))
-    for section, content in made.items():
-        if args.write:
-            write_section(osp.join(REPO, DOCUMENTS[section]), TOOL, section, content)
-            print(f'Wrote the {section} section of {DOCUMENTS[section]}.')
-        else:
-            start, end = markers(TOOL, section)
-            sys.stdout.write(f'{start}\n{content}{end}\n\n')
+    write_or_print(REPO, TOOL, DOCUMENTS, sections(finished_runs(args.results_dirs)), args.write)
 
 
 if __name__ == '__main__':

@@ -25,13 +25,12 @@ tests/test_docs/test_thresholds_report.py checks that both documents hold what t
 """
 import argparse
 import os.path as osp
-import sys
 from typing import Dict, List, NamedTuple, Optional
 
 import numpy as np
 
 from mum.analysis import stored_runs
-from mum.analysis.generated_sections import markers, write_section
+from mum.analysis.generated_sections import write_or_print
 from mum.analysis.mean_std import mean_std
 from mum.analysis.paired_gaps import paired_gap
 from mum.analysis.stored_runs import RunResults
@@ -223,13 +222,7 @@ def sections(all_runs: Dict[str, RunResults]) -> Dict[str, str]:
 def main(argv=None) -> None:
     args = parse_args(argv)
     made = sections({dataset.name: finished_runs(dataset) for dataset in DATASETS})
-    for section, content in made.items():
-        if args.write:
-            write_section(osp.join(REPO, DOCUMENTS[section]), TOOL, section, content)
-            print(f'Wrote the {section} section of {DOCUMENTS[section]}.')
-        else:
-            start, end = markers(TOOL, section)
-            sys.stdout.write(f'{start}\n{content}{end}\n\n')
+    write_or_print(REPO, TOOL, DOCUMENTS, made, args.write)
 
 
 if __name__ == '__main__':
