@@ -17,6 +17,7 @@ from .logs import SCALARS_NAME, START_FOLDER
 RunResults = Dict[str, Dict[int, dict]]
 FINISHED_MARK = 'compare_methods.finished'
 TEST_METRICS_NAME = 'test_data.json'
+HELD_OUT_AP50 = 'test-data teacher AP50'  # results.json: the teacher's AP50 on the held-out data
 
 
 def training_seconds(run_folder: str, logger_interval: int) -> float:
@@ -44,8 +45,8 @@ def training_legs(run_folder: str) -> int:
     return sum(START_FOLDER.match(name) is not None for name in os.listdir(run_folder))
 
 
-def finished_runs(results_dirs: Sequence[str], last_iteration: int,
-                  run_order: Iterable[str]) -> RunResults:
+def finished_runs(results_dirs: Sequence[str], last_iteration: int, run_order: Iterable[str],
+                  seed_word: str = 'seed') -> RunResults:
     """The runs that finished ``last_iteration`` iterations and were scored on the test data.
 
     Args:
@@ -53,13 +54,14 @@ def finished_runs(results_dirs: Sequence[str], last_iteration: int,
             holds no run.
         last_iteration: The planned schedule; a run stored at another iteration is left out.
         run_order: The run names to keep, in the order the result lists them.
+        seed_word: What a seed is called in the error message (BCCD's are folds).
 
     Returns:
         ``{run: {seed: numbers}}``, seeds ascending: each run's ``results.json`` entry plus
         ``test_metrics`` (the metrics of ``test_data.json``) and ``folder``.
 
     Raises:
-        SystemExit: If two folders hold the same run and seed with different test metrics.
+        SystemExit: If two folders hold the same run and seed with different held-out AP50s.
     """
     runs: RunResults = {}
     for results_dir in results_dirs:
@@ -79,8 +81,8 @@ def finished_runs(results_dirs: Sequence[str], last_iteration: int,
                     numbers = dict(numbers, test_metrics=json.load(test_file)['metrics'],
                                    folder=folder)
                 earlier = runs.get(run, {}).get(int(seed))
-                if earlier and earlier['test_metrics'] != numbers['test_metrics']:
-                    raise SystemExit(f'{results_dir}: {run} seed {seed} differs from the same '
-                                     'run in an earlier folder; keep one of them.')
+                if earlier and earlier[HELD_OUT_AP50] != numbers[HELD_OUT_AP50]:
+                    raise SystemExit(f'{results_dir}: {run} {seed_word} {seed} differs from the '
+                                     'same run in an earlier folder; keep one of them.')
                 runs.setdefault(run, {})[int(seed)] = numbers
     return {run: dict(sorted(runs[run].items())) for run in run_order if run in runs}

@@ -78,5 +78,5 @@ def test_the_same_run_with_other_numbers_in_two_folders_is_refused(tmp_path):
     for name, value in (('a', 0.8), ('b', 0.7)):
         lane = str(tmp_path / name)
         store_comparison(lane, {'bccd_mum': {0: value}})
-    with pytest.raises(SystemExit, match='bccd_mum seed 0 differs'):
+    with pytest.raises(SystemExit, match='bccd_mum fold 0 differs'):
         bccd_report.finished_runs([str(tmp_path / 'a'), str(tmp_path / 'b')])

@@ -2,6 +2,7 @@
 what thresholds_report.py makes from the stored results, and the targets are judged as planned."""
 import os.path as osp
 
+import pytest
 from conftest import REPO, import_tool
 from stored_comparisons import store_comparison
 
@@ -20,21 +21,29 @@ def _runs_in(folder: str) -> dict:
             for dataset in thresholds_report.DATASETS}
 
 
+def _held_out(dataset) -> dict:
+    """The held-out data that compare_methods.py records for a run of ``dataset``."""
+    if dataset.held_out_source.endswith('.json'):
+        return {'test ann file': f'/somewhere/data/bccd/annotations/{dataset.held_out_source}'}
+    return {'test data': f'/somewhere/data/{dataset.held_out_source}'}
+
+
+def _store(folder: str, dataset, test_ap50s: dict, **run_args) -> None:
+    store_comparison(osp.join(folder, dataset.name), test_ap50s,
+                     **{'iterations': dataset.last_iteration, **_held_out(dataset), **run_args})
+
+
 def _store_every_planned_run(folder: str, recall: dict, precision: dict, ap50_gain: dict):
     """All planned runs of every dataset; each policy's seeds share ``recall[policy]`` and
     ``precision[policy]`` and are ``ap50_gain[policy]`` above fixed MUM (AP50s 0.60, 0.62, ...)."""
     for dataset in thresholds_report.DATASETS:
-        base = {seed: 0.60 + 0.02 * seed for seed in range(dataset.seeds)}
-        test_ap50s = {}
-        for policy in dataset.policies:
-            kind = policy.replace('bccd_', 'demo_')  # a BCCD policy behaves as the demo's
-            test_ap50s[policy] = {seed: value + ap50_gain.get(kind, 0.0)
-                                  for seed, value in base.items()}
-        kinds = {policy: policy.replace('bccd_', 'demo_') for policy in dataset.policies}
-        store_comparison(osp.join(folder, dataset.name), test_ap50s,
-                         iterations=dataset.last_iteration,
-                         **{'pseudo recall': {p: recall[k] for p, k in kinds.items()},
-                            'pseudo precision': {p: precision[k] for p, k in kinds.items()}})
+        kinds = {policy: policy.replace('bccd_', 'demo_')  # a BCCD policy behaves as the demo's
+                 for policy in dataset.policies}
+        _store(folder, dataset, {
+            policy: {seed: 0.60 + 0.02 * seed + ap50_gain.get(kind, 0.0)
+                     for seed in dataset.planned_seeds} for policy, kind in kinds.items()},
+               **{'pseudo recall': {p: recall[k] for p, k in kinds.items()},
+                  'pseudo precision': {p: precision[k] for p, k in kinds.items()}})
 
 
 def test_the_documents_hold_what_the_report_makes_of_the_stored_results():
@@ -55,25 +64,57 @@ def test_each_target_is_judged_against_fixed_mum(tmp_path):
         ap50_gain={'demo_mum_adaptive': 0.01, 'demo_mum_band': -0.01,
                    'demo_mum_adaptive_band': 0.0})
     readme = thresholds_report.readme_section(_runs_in(str(tmp_path))).splitlines()
-    # the recall ratio exactly at 1.5 and the precision exactly at 80 % meet their targets
+    # the recall ratio exactly at 1.5 meets its target
     assert ('| demo, covering split | adaptive | +1.0 (larger std 2.0, ahead 3/3, p undefined) | '
-            '80.0 | 60.0 (fixed 40.0) | 3 of 3 (recall, precision, AP50); recall 1.500x |'
-            in readme)
+            '80.0 | 60.0 (fixed 40.0) | 3 of 3 (recall, precision, AP50); recall 1.500x, '
+            'precision 80.00 % |' in readme)
     assert ('| demo, random split | fixed 0.7, band from 0.3 | -1.0 (larger std 2.0, ahead 0/3, '
-            'p undefined) | 95.0 | 50.0 (fixed 40.0) | 1 of 3 (precision); recall 1.250x |'
-            in readme)
+            'p undefined) | 95.0 | 50.0 (fixed 40.0) | 1 of 3 (precision); recall 1.250x, '
+            'precision 95.00 % |' in readme)
     assert ('| demo, covering split | adaptive, band | +0.0 (larger std 2.0, ahead 0/3, '
-            'p undefined) | 70.0 | 70.0 (fixed 40.0) | 2 of 3 (recall, AP50); recall 1.750x |'
-            in readme)
+            'p undefined) | 70.0 | 70.0 (fixed 40.0) | 2 of 3 (recall, AP50); recall 1.750x, '
+            'precision 70.00 % |' in readme)
     assert sum(line.startswith('| BCCD | adaptive | +1.0 (larger std 3.2, ahead 5/5')
                for line in readme) == 1
     assert len(readme) == 2 + 3 + 3 + 1  # head, then every policy but fixed MUM per dataset
 
 
+def test_a_target_is_met_at_its_value_and_not_below():
+    targets = thresholds_report.Targets
+    assert targets(3, 1.5, 0.8, 0.0).met() == ['recall', 'precision', 'AP50']
+    assert targets(3, 1.4999, 0.7999, -0.0001).met() == []
+    assert targets(3, None, None, None).met() == []  # a missing number meets nothing
+
+
+def test_targets_are_paired_over_the_planned_seeds_both_policies_finished(tmp_path, capsys):
+    cover = thresholds_report.DATASETS[0]
+    _store(str(tmp_path), cover, {'demo_mum': {0: 0.60, 1: 0.62, 2: 0.64},
+                                  'demo_mum_adaptive': {0: 0.61, 1: 0.63, 100: 0.99}},
+           **{'pseudo recall': {'demo_mum': 0.4, 'demo_mum_adaptive': 0.6}})
+    runs = _runs_in(str(tmp_path))[cover.name]
+    assert 'left out demo_mum_adaptive seed 100' in capsys.readouterr().err
+    assert list(runs['demo_mum_adaptive']) == [0, 1]
+    targets = thresholds_report.judge_targets(runs, cover, 'demo_mum_adaptive')
+    assert targets.seeds == 2 and abs(targets.ap50_gap - 0.01) < 1e-9  # seeds 0 and 1 only
+    details = thresholds_report.details_section({**_runs_in(str(tmp_path / 'none')),
+                                                 cover.name: runs})
+    assert ('| +1.0 (larger std 1.4, ahead 2/2, p undefined) | 3 of 3 (recall, precision, AP50); '
+            'recall 1.500x, precision 90.00 %; provisional: 2 of 3 seeds |' in details)
+
+
+def test_a_run_scored_on_other_held_out_data_is_refused(tmp_path):
+    cover = thresholds_report.DATASETS[0]
+    store_comparison(str(tmp_path / cover.name), {'demo_mum': {0: 0.6}}, iterations=1200,
+                     **{'test data': '/somewhere/data/demo'})
+    with pytest.raises(SystemExit, match=r"scored on '/somewhere/data/demo', expected "
+                       r'demo_val480 for demo, covering split'):
+        _runs_in(str(tmp_path))
+
+
 def test_only_finished_runs_count_and_the_table_waits_for_the_last(tmp_path):
     cover = thresholds_report.DATASETS[0]
-    store_comparison(str(tmp_path / cover.name), {'demo_mum': {0: 0.6}, 'demo_mum_band': {0: 0.6}},
-                     iterations={'demo_mum': 1200, 'demo_mum_band': 600})
+    _store(str(tmp_path), cover, {'demo_mum': {0: 0.6}, 'demo_mum_band': {0: 0.6}},
+           iterations={'demo_mum': 1200, 'demo_mum_band': 600})
     runs = _runs_in(str(tmp_path))
     assert 'has 1 of its 34 runs finished' in thresholds_report.readme_section(runs)
     details = thresholds_report.details_section(runs)

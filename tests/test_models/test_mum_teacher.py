@@ -218,11 +218,14 @@ def test_pseudo_label_source_is_checked(demo_workspace):
         MODELS.build(cfg.model)
 
 
-def test_a_threshold_inside_the_policy_is_refused(demo_workspace):
+@pytest.mark.parametrize('key, value, overridden', [
+    ('thr', 0.5, r'semi_train_cfg.cls_pseudo_thr=0.7'),
+    ('num_classes', 3, r"the detector's 8 classes")])
+def test_what_the_model_sets_is_refused_inside_the_policy(demo_workspace, key, value, overridden):
     cfg = demo_config('mum/demo_mum.py', osp.join(demo_workspace, 'data', 'demo'))
-    cfg.model.semi_train_cfg.pseudo_thr_policy = dict(type='FixedThreshold', thr=0.5)
-    with pytest.raises(ValueError, match=r'pseudo_thr_policy sets thr=0.5, which would silently '
-                       r'override semi_train_cfg.cls_pseudo_thr=0.7'):
+    cfg.model.semi_train_cfg.pseudo_thr_policy = {'type': 'FixedThreshold', key: value}
+    with pytest.raises(ValueError, match=f'pseudo_thr_policy sets {key}={value}, which would '
+                       f'silently override {overridden}'):
         MODELS.build(cfg.model)
 
 

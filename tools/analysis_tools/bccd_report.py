@@ -69,7 +69,7 @@ def finished_runs(results_dirs: Sequence[str]) -> RunResults:
     """``{run: {fold: numbers}}`` of the runs the folders hold as finished, in METHODS' order,
     with their training legs and minutes and per-class test AP."""
     runs = stored_runs.finished_runs([osp.join(REPO, path) for path in results_dirs],
-                                     LAST_ITERATION, METHODS)
+                                     LAST_ITERATION, METHODS, seed_word='fold')
     for by_fold in runs.values():
         for numbers in by_fold.values():
             numbers.update(

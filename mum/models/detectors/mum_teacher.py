@@ -14,7 +14,7 @@ from mmdet.structures.bbox import bbox_project, get_box_tensor
 from mmdet.utils import ConfigType, OptConfigType, OptMultiConfig
 from mmengine.logging import MessageHub, print_log
 from mmengine.structures import InstanceData
-from torch import Tensor
+from torch import Tensor, nn
 
 from mum.evaluation.pseudo_label_quality import PseudoLabelCounts, greedy_match, match_pseudo_labels
 from mum.models.data_preprocessors.tile_mixing import TILE_SOURCE_KEY
@@ -131,14 +131,8 @@ class MUMTeacher(SemiBaseDetector):
         self.oracle_recall: float = cfg.get('oracle_recall', 1.0)
         self._check_semi_train_cfg()
         num_classes = detector_num_classes(self.student)
-        policy_cfg = cfg.get('pseudo_thr_policy', dict(type='FixedThreshold'))
-        if 'thr' in policy_cfg:
-            raise ValueError(
-                f"semi_train_cfg.pseudo_thr_policy sets thr={policy_cfg['thr']!r}, which would "
-                f'silently override semi_train_cfg.cls_pseudo_thr={self.cls_pseudo_thr!r}: set '
-                'the threshold (the adaptive policies start from it) as cls_pseudo_thr only.')
-        self.pseudo_thresholds = MODELS.build(
-            policy_cfg, default_args=dict(thr=self.cls_pseudo_thr, num_classes=num_classes))
+        self.pseudo_thresholds = self._build_threshold_policy(
+            cfg.get('pseudo_thr_policy', dict(type='FixedThreshold')), num_classes)
         if self.pseudo_thresholds.has_band:
             check_band_assigners(detector)
         # pseudo-boxes per class and images since PseudoLabelDensityHook last read them
@@ -149,6 +143,18 @@ class MUMTeacher(SemiBaseDetector):
         # ``recorded_unsup_batch`` for drawing.
         self.record_unsup_batch = False
         self.recorded_unsup_batch: Optional[dict] = None
+
+    def _build_threshold_policy(self, policy_cfg: dict, num_classes: int) -> nn.Module:
+        """The pseudo-label threshold policy, given the model's tau and class count."""
+        for key, owner in (('thr', f'semi_train_cfg.cls_pseudo_thr={self.cls_pseudo_thr!r}'),
+                           ('num_classes', f"the detector's {num_classes} classes")):
+            if key in policy_cfg:
+                raise ValueError(
+                    f'semi_train_cfg.pseudo_thr_policy sets {key}={policy_cfg[key]!r}, which '
+                    f'would silently override {owner}: leave {key} out of the policy (the '
+                    'adaptive policies start from cls_pseudo_thr).')
+        return MODELS.build(policy_cfg,
+                            default_args=dict(thr=self.cls_pseudo_thr, num_classes=num_classes))
 
     def _check_semi_train_cfg(self) -> None:
         if not 0.0 < self.cls_pseudo_thr < 1.0:
