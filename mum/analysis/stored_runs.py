@@ -25,7 +25,9 @@ def training_seconds(run_folder: str, logger_interval: int) -> float:
 
     Each logged training line gives the moving average of the iteration time over the
     ``logger_interval`` iterations up to it; iterations that a resumed leg trained again (from
-    the last checkpoint) count once, with the later leg's time. Validation is not counted.
+    the last checkpoint) count once, with the later leg's time. Validation is not counted. The
+    lines are read here rather than by :func:`~mum.analysis.logs.read_run_scalars`, whose curves
+    cannot tell a validation line's ``time`` from a training line's at the same step.
     """
     times = {}
     for start in sorted(os.listdir(run_folder)):
