@@ -47,6 +47,9 @@ def test_update_is_the_ema_formula_on_floats_and_copies_integers():
     with torch.no_grad():
         for param in model.student.parameters():
             param.add_(torch.randn_like(param))
+        # the float buffers (BN statistics) are averaged too, not copied or skipped
+        model.student[1].running_mean.add_(torch.tensor([1.0, -2.0]))
+        model.student[1].running_var.mul_(3.0)
     model.student[1].num_batches_tracked += 7
     teacher_before = {k: v.clone() for k, v in model.teacher.state_dict().items()}
     student = model.student.state_dict()
@@ -56,8 +59,21 @@ def test_update_is_the_ema_formula_on_floats_and_copies_integers():
         if value.dtype.is_floating_point:
             expected = teacher_before[key] * keep + student[key] * (1 - keep)
             assert torch.allclose(value, expected, atol=1e-7), key
+            assert not torch.equal(value, teacher_before[key]), key
+            assert not torch.equal(value, student[key]), key
         else:
             assert torch.equal(value, student[key]), key
+
+
+def test_a_resumed_run_with_another_schedule_is_warned_about(mmengine_warnings):
+    checkpoint = {}
+    EMATeacherHook(final_keep=0.99, ramp_iters=10).before_save_checkpoint(None, checkpoint)
+    EMATeacherHook(final_keep=0.99, ramp_iters=10).after_load_checkpoint(None, checkpoint)
+    assert not mmengine_warnings
+    EMATeacherHook(final_keep=0.9, ramp_iters=10).after_load_checkpoint(None, checkpoint)
+    assert len(mmengine_warnings) == 1
+    assert "trained with EMA schedule {'final_keep': 0.99" in mmengine_warnings[0]
+    assert "this run uses {'final_keep': 0.9," in mmengine_warnings[0]
 
 
 def test_schedule_is_saved_and_checked():

@@ -12,9 +12,12 @@ from demo_batches import demo_config, first_batch
 from mmdet.registry import MODELS
 from mmengine.logging import MessageHub
 
+from mum.analysis import visualization
+from mum.analysis.tile_statistics import tile_pixel_edges
 from mum.analysis.visualization import DETECTION_COLOURS
 from mum.engine.hooks import PseudoLabelGalleryHook
 from mum.engine.hooks.pseudo_label_gallery_hook import pseudo_label_gallery
+from mum.models.data_preprocessors.tile_mixing import TILE_SOURCE_KEY, TILE_UNITS_KEY
 
 
 @pytest.fixture(scope='module')
@@ -54,7 +57,7 @@ def test_gallery_is_written_at_the_interval_only(model_and_batch, tmp_path):
     assert model.recorded_unsup_batch is None  # not kept beyond the step
 
 
-def test_rows_show_weak_views_with_boxes_beside_the_mixed_views(model_and_batch):
+def test_rows_show_weak_views_with_boxes_beside_the_mixed_views(model_and_batch, monkeypatch):
     model, batch = model_and_batch
     model.record_unsup_batch = True
     data = model.data_preprocessor(copy.deepcopy(batch), training=True)
@@ -64,17 +67,36 @@ def test_rows_show_weak_views_with_boxes_beside_the_mixed_views(model_and_batch)
     classes = [f'class{i}' for i in range(8)]
     gallery = pseudo_label_gallery(recorded, model.data_preprocessor, classes, num_images=2)
     weak_h, weak_w = recorded['teacher_inputs'].shape[-2:]
-    strong_w = recorded['student_inputs'].shape[-1]
+    strong_h, strong_w = recorded['student_inputs'].shape[-2:]
     assert gallery.shape[0] >= 2 * weak_h and gallery.shape[1] == weak_w + 4 + strong_w
-    left, right = gallery[:weak_h, :weak_w], gallery[:weak_h, weak_w + 4:weak_w + 4 + weak_w]
-    # the student's view is mixed from other images of the group: it differs from the weak view
-    assert np.abs(left.astype(int) - right.astype(int)).mean() > 10
+    left = gallery[:weak_h, :weak_w]
+    # the student's view is the mixed one, with its tile borders drawn: the same gallery drawn
+    # without borders differs on the inner border lines of the mixed views only
+    metainfo = recorded['student_samples'][0].metainfo
+    assert TILE_SOURCE_KEY in metainfo
+    monkeypatch.setattr(visualization, 'draw_tile_grid', lambda image, rows, cols: image)
+    no_borders = pseudo_label_gallery(recorded, model.data_preprocessor, classes, num_images=2)
+    changed = (gallery != no_borders).any(axis=-1)[:strong_h, weak_w + 4:]  # first row, right
+    assert not (gallery != no_borders)[:, :weak_w].any()
+    num_tiles = metainfo[TILE_SOURCE_KEY].shape[-1]
+    units_h, units_w = metainfo[TILE_UNITS_KEY]
+    cols = tile_pixel_edges(strong_w, num_tiles, strong_w // units_w)[1:-1]
+    rows = tile_pixel_edges(strong_h, num_tiles, strong_h // units_h)[1:-1]
+    on_borders = np.zeros_like(changed)
+    on_borders[:, cols], on_borders[rows, :] = True, True
+    assert changed.any() and not (changed & ~on_borders).any()
+    assert all(changed[:, c].mean() > 0.5 for c in cols)
+    assert all(changed[r, :].mean() > 0.5 for r in rows)
     # every pseudo-box of the first image is drawn in its class colour on the weak view
     first = recorded['student_samples'][0].gt_instances
     assert len(first) > 0
-    x1, y1, x2, y2 = (int(round(v)) for v in first.bboxes[0].tolist())
-    colour = DETECTION_COLOURS[int(first.labels[0]) % len(DETECTION_COLOURS)]
-    assert tuple(left[y1, (x1 + x2) // 2]) == colour or tuple(left[(y1 + y2) // 2, x1]) == colour
+    for box, label in zip(first.bboxes.tolist(), first.labels.tolist()):
+        x1, y1, x2, y2 = (int(round(v)) for v in box)
+        colour = DETECTION_COLOURS[label % len(DETECTION_COLOURS)]
+        edge_middles = [left[y1, (x1 + x2) // 2], left[(y1 + y2) // 2, x1],
+                        left[min(y2, weak_h - 1), (x1 + x2) // 2],
+                        left[(y1 + y2) // 2, min(x2, weak_w - 1)]]
+        assert colour in [tuple(pixel) for pixel in edge_middles], box
 
 
 def test_needs_a_teacher_student_model(tmp_path):

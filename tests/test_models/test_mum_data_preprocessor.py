@@ -4,6 +4,7 @@ import pytest
 import torch
 from demo_batches import demo_config, first_batch
 from mmdet.registry import MODELS
+from mmengine.runner import Runner
 
 import mum.models.data_preprocessors.tile_mixing as tile_mixing_module
 from mum.models.data_preprocessors import TILE_SOURCE_KEY, TILE_UNITS_KEY
@@ -84,6 +85,11 @@ def test_permutation_stream_survives_state_dict_round_trip(demo_cfg, batch):
 def test_mix_prob_zero_never_mixes_and_eval_never_mixes(demo_cfg, batch):
     never = _build(demo_cfg, mix_prob=0.0)(_copy(batch), training=True)
     assert TILE_SOURCE_KEY not in never['data_samples']['unsup_student'][0].metainfo
+    val_batch = next(iter(Runner.build_dataloader(demo_cfg.val_dataloader, seed=0)))
+    evaluated = _build(demo_cfg, mix_prob=1.0)(_copy(val_batch), training=False)
+    not_mixing = _build(demo_cfg, mix_branches=())(_copy(val_batch), training=False)
+    assert torch.equal(evaluated['inputs'], not_mixing['inputs'])
+    assert all(TILE_SOURCE_KEY not in sample.metainfo for sample in evaluated['data_samples'])
     with pytest.raises(ValueError, match='mix_prob must be in \\[0, 1\\], got 1.5'):
         _build(demo_cfg, mix_prob=1.5)
     with pytest.raises(ValueError, match='group_size must be a positive integer, got 0'):

@@ -22,11 +22,21 @@ from mmengine.hooks import Hook
 
 @HOOKS.register_module()
 class RankDumpHook(Hook):
-    """Records this rank's MUM permutations and saves its teacher and student after training."""
+    """Records this rank's MUM permutations, its teacher at the end of burn-in (iteration 1, after
+    EMATeacherHook, registered before it, made the copy), and its teacher and student after
+    training."""
 
     def __init__(self, out_dir):
         self.out_dir = out_dir
         self.sources = []
+        self.burn_in = {}
+
+    def after_train_iter(self, runner, batch_idx, data_batch=None, outputs=None):
+        if runner.iter == 0:
+            model = runner.model.module
+            self.burn_in = {role: {key: value.clone() for key, value in
+                                   getattr(model, role).state_dict().items()}
+                            for role in ('teacher', 'student')}
 
     def before_train(self, runner):
         preprocessor = runner.model.module.data_preprocessor
@@ -42,7 +52,8 @@ class RankDumpHook(Hook):
     def after_train(self, runner):
         model = runner.model.module
         torch.save(dict(teacher=model.teacher.state_dict(), student=model.student.state_dict(),
-                        sources=self.sources), f'{self.out_dir}/rank{get_rank()}.pth')
+                        burn_in=self.burn_in, sources=self.sources),
+                   f'{self.out_dir}/rank{get_rank()}.pth')
 '''
 
 
@@ -76,10 +87,16 @@ def test_two_processes_share_one_teacher_and_draw_different_tiles(demo_workspace
     bn_stats = [k for k in ranks[0]['student'] if k.endswith(('running_mean', 'running_var'))]
     assert bn_stats and any(not torch.equal(ranks[0]['student'][k], ranks[1]['student'][k])
                             for k in bn_stats)
-    # ... and the teacher took EMA steps (it is no copy of the student)
+    # ... and the teacher took EMA steps after the end-of-burn-in copy: it moved from that copy
+    # and is no copy of the student
     teacher, student = ranks[0]['teacher'], ranks[0]['student']
-    assert any(not torch.equal(value, student[key]) for key, value in teacher.items()
-               if value.is_floating_point())
+    burn_in = ranks[0]['burn_in']
+    # (the end-of-burn-in copy: equal but for the BN statistics, which are the ranks' mean)
+    assert all(torch.equal(value, burn_in['student'][key])
+               for key, value in burn_in['teacher'].items() if key not in bn_stats)
+    for other in (student, burn_in['teacher']):
+        assert any(not torch.equal(value, other[key]) for key, value in teacher.items()
+                   if value.is_floating_point())
     assert len(ranks[0]['sources']) == len(ranks[1]['sources']) == 3
     assert any(not torch.equal(a, b) for a, b in zip(ranks[0]['sources'], ranks[1]['sources']))
     assert len(glob.glob(str(work_dir / '*' / '*.log'))) == 1  # logs written once

@@ -11,7 +11,7 @@ TOOL = 'model_converters/extract_teacher.py'
 
 
 @pytest.mark.slow
-def test_extracted_teacher_loads_in_mmdet_inference_api(demo_workspace, tmp_path):
+def test_extracted_teacher_loads_in_mmdet_inference_api(demo_workspace, tmp_path, capsys):
     config = tiny_mum_config(demo_workspace, str(tmp_path))
     semi = semi_checkpoint(config, str(tmp_path / 'semi.pth'))
     out = tmp_path / 'plain' / 'teacher.pth'
@@ -45,6 +45,8 @@ def test_extracted_teacher_loads_in_mmdet_inference_api(demo_workspace, tmp_path
                        semi_state['student.backbone._conv_stem.weight'])
     assert not osp.exists(tmp_path / 'student.py')
 
+    capsys.readouterr()
     with pytest.raises(SystemExit) as error:  # not a teacher-student checkpoint
         run_tool(TOOL, out, tmp_path / 'again.pth')
     assert error.value.code == 2
+    assert 'it is not a teacher-student checkpoint' in capsys.readouterr().err

@@ -43,6 +43,7 @@ def test_plot_curves_draws_each_work_dir(tmp_path, capsys):
     with pytest.raises(SystemExit) as error:  # a key no run logged
         run_tool(TOOL, mum, '--out', out, '--keys', 'unsup_loss_bbox')
     assert error.value.code == 2
+    assert "key(s) ['unsup_loss_bbox'] are in none of" in capsys.readouterr().err
     (mum / '20240103_000000' / 'vis_data').mkdir(parents=True)
     (mum / '20240103_000000' / 'vis_data' / 'scalars.json').write_text('{"loss": 1, "st\n')
     with pytest.raises(SystemExit):  # malformed newest log
