@@ -46,12 +46,20 @@ def test_annotation_file_that_is_not_json(tmp_path):
         _dataset(str(path), tmp_path)
 
 
-def test_annotation_file_without_images_key(tmp_path):
+@pytest.mark.parametrize('key', ['images', 'categories'])
+def test_annotation_file_without_a_coco_key(tmp_path, key):
     path = _write_coco(tmp_path, [_image(tmp_path, 1, 'a.jpg')], [])
     content = json.loads(open(path).read())
-    del content['images']
+    del content[key]
     open(path, 'w').write(json.dumps(content))
-    with pytest.raises(ValueError, match=r"lacks the COCO key\(s\) \['images'\]"):
+    with pytest.raises(ValueError, match=f"Annotation file {re.escape(path)} lacks the COCO "
+                       f"key\\(s\\) \\['{key}'\\]"):
+        _dataset(path, tmp_path)
+
+
+def test_missing_annotation_file_is_named(tmp_path):
+    path = str(tmp_path / 'absent.json')
+    with pytest.raises(FileNotFoundError, match=re.escape(path)):
         _dataset(path, tmp_path)
 
 

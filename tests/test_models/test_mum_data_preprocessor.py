@@ -92,5 +92,6 @@ def test_mix_prob_zero_never_mixes_and_eval_never_mixes(demo_cfg, batch):
     assert all(TILE_SOURCE_KEY not in sample.metainfo for sample in evaluated['data_samples'])
     with pytest.raises(ValueError, match='mix_prob must be in \\[0, 1\\], got 1.5'):
         _build(demo_cfg, mix_prob=1.5)
-    with pytest.raises(ValueError, match='group_size must be a positive integer, got 0'):
-        _build(demo_cfg, group_size=0)
+    for key, value in (('group_size', 0), ('num_tiles', 2.0), ('largest_stride', True)):
+        with pytest.raises(ValueError, match=f'{key} must be a positive integer, got {value}'):
+            _build(demo_cfg, **{key: value})

@@ -97,10 +97,16 @@ def test_burn_in_and_supervised_only_skip_the_teacher(model_and_batch, monkeypat
     assert losses and not any(k.startswith('unsup_') for k in losses)
 
 
-def test_semi_train_cfg_values_are_checked(demo_workspace):
+@pytest.mark.parametrize('key, value, message', [
+    ('cls_pseudo_thr', 1.0, r'cls_pseudo_thr \(tau\) must be in \(0, 1\), got 1.0'),
+    ('unsup_weight', -1.0, r'semi_train_cfg.unsup_weight must be >= 0, got -1.0'),
+    ('sup_weight', -0.5, r'semi_train_cfg.sup_weight must be >= 0, got -0.5'),
+    ('burn_in_iters', -1, r'semi_train_cfg.burn_in_iters must be >= 0, got -1'),
+    ('empty_pseudo', 'drop', r"semi_train_cfg.empty_pseudo must be one of .*, got 'drop'")])
+def test_semi_train_cfg_values_are_checked(demo_workspace, key, value, message):
     cfg = demo_config('mum/demo_mum.py', osp.join(demo_workspace, 'data', 'demo'))
-    cfg.model.semi_train_cfg.cls_pseudo_thr = 1.0
-    with pytest.raises(ValueError, match=r'cls_pseudo_thr \(tau\) must be in \(0, 1\), got 1.0'):
+    cfg.model.semi_train_cfg[key] = value
+    with pytest.raises(ValueError, match=message):
         MODELS.build(cfg.model)
 
 
@@ -236,8 +242,11 @@ def _model_with_policy(demo_workspace, policy=None, **detector_train_cfg):
     cfg.model.semi_train_cfg.update(cls_pseudo_thr=0.05, burn_in_iters=0)
     if policy is not None:
         cfg.model.semi_train_cfg.pseudo_thr_policy = policy
-    for stage, ignore_iof_thr in detector_train_cfg.items():
-        cfg.model.detector.train_cfg[stage].assigner.ignore_iof_thr = ignore_iof_thr
+    for stage, setting in detector_train_cfg.items():
+        if isinstance(setting, dict):  # a whole train_cfg entry
+            cfg.model.detector.train_cfg[stage] = setting
+        else:
+            cfg.model.detector.train_cfg[stage].assigner.ignore_iof_thr = setting
     torch.manual_seed(0)
     model = MODELS.build(cfg.model)
     model.init_weights()
@@ -271,11 +280,17 @@ def test_fixed_threshold_is_the_default_and_adaptive_starts_from_it(demo_workspa
 
 
 def test_an_ignore_band_needs_assigners_that_ignore(demo_workspace):
-    with pytest.raises(ValueError, match=r'^The ignore band needs assigners that ignore '
-                       r'proposals on its boxes: set ignore_iof_thr > 0 \(e.g. 0.5\) in '
-                       r'model.detector.train_cfg.rpn.assigner, '
-                       r'model.detector.train_cfg.rcnn.assigner \(now -1 or unset\).$'):
+    refused = (r'^The ignore band needs assigners that ignore proposals on its boxes: set '
+               r'ignore_iof_thr > 0 \(e.g. 0.5\) in the model.detector.train_cfg entries of the '
+               r'assigners the detector uses \(rpn_head.assigner, roi_head.bbox_assigner; now -1 '
+               r'or unset\).$')
+    with pytest.raises(ValueError, match=refused):
         _model_with_policy(demo_workspace, dict(type='FixedThreshold', ignore_thr=0.02))
+    # an assigner under a train_cfg key the detector never reads does not count
+    with pytest.raises(ValueError, match=refused):
+        _model_with_policy(demo_workspace, dict(type='FixedThreshold', ignore_thr=0.02),
+                           unused=dict(assigner=dict(type='MaxIoUAssigner', pos_iou_thr=0.5,
+                                                     neg_iou_thr=0.5, ignore_iof_thr=0.5)))
     model, batch = _model_with_policy(
         demo_workspace, dict(type='FixedThreshold', ignore_thr=0.02),
         rpn=0.5, rcnn=0.5)

@@ -119,3 +119,24 @@ def test_analysis_tools_refuse_it(tool, evil, demo_workspace, tmp_path, capsys):
     message = capsys.readouterr().err if code == 2 else str(code)
     assert f'Checkpoint {path} cannot be read with torch.load(weights_only=True)' in message
     assert not marker.exists()
+
+
+def test_every_mmengine_loader_scheme_passes_weights_only(monkeypatch):
+    """No scheme keeps mmengine's own loader, and the remote ones download with weights_only
+    set explicitly (which TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD cannot override); nothing is
+    downloaded: torch's download function is replaced by one that records its call."""
+    from mmengine.runner import checkpoint as mmengine_checkpoint
+    from mmengine.runner.checkpoint import CheckpointLoader
+
+    import mum  # noqa: F401, registers the loaders
+    loaders = CheckpointLoader._schemes
+    assert len(loaders) >= 8 and {loader.__module__ for loader in loaders.values()} == {
+        'mum.engine.runner.weights_only_loading'}
+    downloads = []
+    monkeypatch.setattr(torch.hub, 'load_state_dict_from_url',
+                        lambda url, **kwargs: downloads.append((url, kwargs['weights_only'])) or {})
+    name, url = next((name, url) for name, url in mmengine_checkpoint.get_external_models().items()
+                     if url.startswith('https://'))
+    for source in ('https://example.com/weights.pth', f'open-mmlab://{name}'):
+        CheckpointLoader.load_checkpoint(source)
+    assert downloads == [('https://example.com/weights.pth', True), (url, True)]

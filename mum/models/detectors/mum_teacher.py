@@ -134,7 +134,7 @@ class MUMTeacher(SemiBaseDetector):
         self.pseudo_thresholds = self._build_threshold_policy(
             cfg.get('pseudo_thr_policy', dict(type='FixedThreshold')), num_classes)
         if self.pseudo_thresholds.has_band:
-            check_band_assigners(detector)
+            check_band_assigners(self.student)
         # pseudo-boxes per class and images since PseudoLabelDensityHook last read them
         self.pseudo_box_counts = torch.zeros(num_classes)
         self.pseudo_image_count = 0

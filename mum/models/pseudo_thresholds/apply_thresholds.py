@@ -1,8 +1,9 @@
 """Per-class thresholds applied to a batch of scored pseudo-boxes."""
 import torch
 from mmdet.structures import SampleList
+from mmdet.models.task_modules.assigners import BaseAssigner
 from mmengine.structures import InstanceData
-from torch import Tensor
+from torch import Tensor, nn
 
 
 def apply_thresholds(batch_data_samples: SampleList, upper: Tensor, lower: Tensor) -> Tensor:
@@ -37,33 +38,27 @@ def apply_thresholds(batch_data_samples: SampleList, upper: Tensor, lower: Tenso
     return torch.cat(kept_labels).bincount(minlength=len(upper)).cpu().to(upper.dtype)
 
 
-def check_band_assigners(detector_cfg: dict) -> None:
+def check_band_assigners(detector: nn.Module) -> None:
     """Refuses an ignore band whose boxes no assigner of the student would ignore.
 
     mmdet's ``MaxIoUAssigner`` ignores the proposals that overlap ``ignored_instances`` only
-    when its ``ignore_iof_thr`` is above 0 (mmdet's configs set -1).
+    when its ``ignore_iof_thr`` is above 0 (mmdet's configs set -1). The assigners checked are
+    those the built detector holds (e.g. ``rpn_head.assigner``, ``roi_head.bbox_assigner``,
+    RetinaNet's ``bbox_head.assigner``), so an ``assigner`` the config sets under a
+    ``train_cfg`` key the detector never reads does not count.
 
     Args:
-        detector_cfg (dict): The student's config (``model.detector``).
+        detector (nn.Module): The built student.
 
     Raises:
-        ValueError: When no assigner under its ``train_cfg`` has ``ignore_iof_thr`` > 0.
+        ValueError: When none of its assigners has ``ignore_iof_thr`` > 0.
     """
-    assigners = {}
-
-    def collect(node, path):
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key == 'assigner' and isinstance(value, dict):
-                    assigners[f'{path}.assigner'] = value.get('ignore_iof_thr', -1)
-                collect(value, f'{path}.{key}')
-        elif isinstance(node, (list, tuple)):
-            for index, value in enumerate(node):
-                collect(value, f'{path}.{index}')
-
-    collect(detector_cfg.get('train_cfg') or {}, 'model.detector.train_cfg')
-    if not any(threshold > 0 for threshold in assigners.values()):
+    assigners = {(f'{module_name}.' if module_name else '') + attribute: value
+                 for module_name, module in detector.named_modules()
+                 for attribute, value in vars(module).items() if isinstance(value, BaseAssigner)}
+    if not any(getattr(assigner, 'ignore_iof_thr', -1) > 0 for assigner in assigners.values()):
         raise ValueError(
             'The ignore band needs assigners that ignore proposals on its boxes: set '
-            f'ignore_iof_thr > 0 (e.g. 0.5) in {", ".join(assigners) or "the detector train_cfg"}'
-            ' (now -1 or unset).')
+            'ignore_iof_thr > 0 (e.g. 0.5) in the model.detector.train_cfg entries of the '
+            f'assigners the detector uses ({", ".join(assigners) or "none found"}; now -1 or '
+            'unset).')
