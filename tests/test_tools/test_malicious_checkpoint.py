@@ -12,6 +12,8 @@ import torch
 from analysis_helpers import run_tool as run_in_process
 from analysis_helpers import CopyingPayload, semi_checkpoint, tiny_mum_config, val_images
 
+from mum.engine.runner import allow_unsafe_load
+
 SHORT_RUN = ['train_cfg.max_iters=1', 'train_cfg.val_interval=100',
              'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
              'custom_hooks.1.num_images=0']
@@ -73,8 +75,12 @@ def test_train_and_test_tools_refuse_it(entry, force_unsafe, evil, demo_workspac
 def test_unsafe_load_is_an_explicit_opt_in(evil, demo_workspace, tmp_path):
     path, marker = evil
     config = tiny_mum_config(demo_workspace, str(tmp_path))
-    with pytest.raises(SystemExit):  # unpickled in full: the payload ran, then the meta is bad
-        run_in_process('test.py', config, path, '--work-dir', tmp_path / 'wd', '--unsafe-load')
+    try:
+        with pytest.raises(SystemExit):  # unpickled in full: the payload ran, the meta is bad
+            run_in_process('test.py', config, path, '--work-dir', tmp_path / 'wd',
+                           '--unsafe-load')
+    finally:
+        allow_unsafe_load(False)  # the opt-in is process-wide: not for the tests after this one
     assert marker.exists()
 
 
@@ -129,6 +135,7 @@ def test_every_mmengine_loader_scheme_passes_weights_only(monkeypatch):
     from mmengine.runner.checkpoint import CheckpointLoader
 
     import mum  # noqa: F401, registers the loaders
+    allow_unsafe_load(False)  # the default of a process, whatever a test before this one set
     loaders = CheckpointLoader._schemes
     assert len(loaders) >= 8 and {loader.__module__ for loader in loaders.values()} == {
         'mum.engine.runner.weights_only_loading'}
