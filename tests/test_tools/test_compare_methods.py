@@ -582,3 +582,27 @@ def test_results_dir_receives_the_tables_configs_logs_metrics_and_records_only(t
     compare_methods.main(['--out-dir', str(reread), '--seeds', '0', '1', '--no-oracle',
                           '--configs', 'configs/mum/demo_mum.py', '--skip-training'])
     assert (reread / 'comparison.md').read_text() == (results / 'comparison.md').read_text()
+
+
+def test_the_results_dir_holds_this_comparison_s_tables_when_another_shares_the_out_dir(
+        tmp_path, monkeypatch):
+    """Two comparisons of other seeds may share an --out-dir, each with its own --results-dir:
+    the tables in each results dir are its own, whatever the other wrote into the out-dir."""
+    compare_methods = import_tool('analysis_tools/compare_methods.py')
+    _write_coco(tmp_path / 'bccd_test.json')
+    monkeypatch.setattr(compare_methods.subprocess, 'run', _fake_tools([], set()))
+    shared = ['--out-dir', str(tmp_path / 'compare'), '--no-oracle', '--configs',
+              'configs/mum/demo_mum.py', '--test-ann-file', str(tmp_path / 'bccd_test.json')]
+    for seed in ('0', '1'):
+        compare_methods.main([*shared, '--seeds', seed, '--results-dir', str(tmp_path / seed)])
+    for seed in ('0', '1'):
+        assert list(json.loads((tmp_path / seed / 'results.json').read_text())['demo_mum']) == [
+            seed]
+        assert f'| demo_mum | {seed} |' in (tmp_path / seed / 'comparison.md').read_text()
+    # the second comparison's tables replaced the first's in the shared out-dir
+    assert list(json.loads((tmp_path / 'compare' / 'results.json').read_text())['demo_mum']) == [
+        '1']
+    # copying the first's records again leaves its tables alone
+    runs = compare_methods.comparison_runs(['configs/mum/demo_mum.py'], oracle=False)
+    compare_methods.copy_records(runs, [0], str(tmp_path / 'compare'), str(tmp_path / '0'))
+    assert list(json.loads((tmp_path / '0' / 'results.json').read_text())['demo_mum']) == ['0']

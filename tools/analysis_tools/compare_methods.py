@@ -74,11 +74,13 @@ and mmengine versions, ``pip freeze``, the CPU model and count and the GPUs' nam
 (mum/utils/environment.py; no host name).
 
 --results-dir RESULTS_DIR keeps what a reader needs to check the numbers without the work dirs:
-after each run and at the end it copies comparison.md and results.json (not the plot) into
-RESULTS_DIR and, per run and seed, into RESULTS_DIR/<run>/seed<k>/ the config mmengine dumped
-into the work dir (<config name>.py, the last leg's), and under the same relative paths each
-leg's <timestamp>/vis_data/scalars.json and <timestamp>/vis_data/config.py, test_data.json,
-environment.json and compare_methods.finished: text and JSON only, no checkpoint or image.
+after each run and at the end it writes comparison.md and results.json (not the plot) of this
+call's runs and seeds into RESULTS_DIR (so two comparisons that share an OUT_DIR, each with its
+own RESULTS_DIR, never swap tables) and copies, per run and seed, into RESULTS_DIR/<run>/seed<k>/
+the config mmengine dumped into the work dir (<config name>.py, the last leg's), and under the
+same relative paths each leg's <timestamp>/vis_data/scalars.json and
+<timestamp>/vis_data/config.py, test_data.json, environment.json and compare_methods.finished:
+text and JSON only, no checkpoint or image.
 ``--skip-training --out-dir RESULTS_DIR`` (with the same runs and seeds) rebuilds the tables
 from it.
 
@@ -149,7 +151,6 @@ ENVIRONMENT_RECORD = 'environment.json'
 # replaced by the seed in the values of --seed-cfg-options
 SEED_FIELD = '{seed}'
 # the files of OUT_DIR copied to --results-dir
-SUMMARY_FILES = ('comparison.md', 'results.json')
 # the metrics on which each run is set against the one before it
 GAP_METRICS = ('teacher AP50', 'test-data teacher AP50')
 PERCENT_METRICS = ('teacher AP50', 'teacher AP', 'student AP50', 'pseudo precision',
@@ -530,7 +531,7 @@ def plot(results: Dict[str, Dict[int, dict]], out_path: str) -> None:
 
 
 def summarise(runs: Sequence[Run], seeds: Sequence[int], out_dir: str,
-              require_all: bool) -> str:
+              require_all: bool, results_dir: Optional[str] = None) -> str:
     """Reads the runs' logs and writes comparison.md, comparison.png and results.json.
 
     Args:
@@ -538,6 +539,8 @@ def summarise(runs: Sequence[Run], seeds: Sequence[int], out_dir: str,
         seeds: Their seeds.
         out_dir: The comparison's folder.
         require_all: Raise on a run without a log (else leave it out: it has not run yet).
+        results_dir: Also write comparison.md and results.json there (from this call, not
+            copied from ``out_dir``, which another comparison of other seeds may share).
 
     Returns:
         str: The markdown tables.
@@ -553,14 +556,18 @@ def summarise(runs: Sequence[Run], seeds: Sequence[int], out_dir: str,
                 continue
             results.setdefault(run.name, {})[seed] = result
     table = markdown_tables(results)
-    with open(osp.join(out_dir, 'comparison.md'), 'w', encoding='utf-8') as table_file:
-        table_file.write(table)
     plot(results, osp.join(out_dir, 'comparison.png'))
     per_seed = {name: {seed: {k: v for k, v in r.items() if k != 'curves'}
                        for seed, r in by_seed.items()}
                 for name, by_seed in results.items()}
-    with open(osp.join(out_dir, 'results.json'), 'w', encoding='utf-8') as json_file:
-        json.dump(per_seed, json_file, indent=1, sort_keys=True)
+    for folder in (out_dir, results_dir):
+        if folder is None:
+            continue
+        os.makedirs(folder, exist_ok=True)
+        with open(osp.join(folder, 'comparison.md'), 'w', encoding='utf-8') as table_file:
+            table_file.write(table)
+        with open(osp.join(folder, 'results.json'), 'w', encoding='utf-8') as json_file:
+            json.dump(per_seed, json_file, indent=1, sort_keys=True)
     return table
 
 
@@ -583,9 +590,9 @@ def record_files(work_dir: str, run: Run) -> List[str]:
 
 def copy_records(runs: Sequence[Run], seeds: Sequence[int], out_dir: str,
                  results_dir: str) -> None:
-    """Copies SUMMARY_FILES and each run's :func:`record_files` from ``out_dir`` into
-    ``results_dir``, under the same relative paths (files there are replaced)."""
-    copies = [(osp.join(out_dir, name), osp.join(results_dir, name)) for name in SUMMARY_FILES]
+    """Copies each run's :func:`record_files` from ``out_dir`` into ``results_dir``, under the
+    same relative paths (files there are replaced)."""
+    copies = []
     for run in runs:
         for seed in seeds:
             work_dir = run_dir(out_dir, run, seed)
@@ -622,11 +629,13 @@ def main(argv=None) -> None:
                 evaluate_on_test_set(run, seed, work_dir, test_set,
                                      cfg_options_of_seed(args, seed))
             if not args.skip_training:
-                summarise(runs, args.seeds, args.out_dir, require_all=False)
+                summarise(runs, args.seeds, args.out_dir, require_all=False,
+                          results_dir=args.results_dir)
                 if args.results_dir:
                     copy_records(runs, args.seeds, args.out_dir, args.results_dir)
     try:
-        table = summarise(runs, args.seeds, args.out_dir, require_all=True)
+        table = summarise(runs, args.seeds, args.out_dir, require_all=True,
+                          results_dir=args.results_dir)
     except LogError as error:
         raise SystemExit(str(error))
     print(table)
