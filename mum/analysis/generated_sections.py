@@ -30,7 +30,8 @@ def write_section(path: str, tool: str, section: str, content: str) -> None:
     with open(path, encoding='utf-8') as document:
         text = document.read()
     old = section_in(text, tool, section, path)
-    start = text.index(markers(tool, section)[0]) + len(markers(tool, section)[0]) + 1
+    start_marker = markers(tool, section)[0]
+    start = text.index(start_marker) + len(start_marker) + 1
     with open(path, 'w', encoding='utf-8') as document:
         document.write(text[:start] + content + text[start + len(old):])
 

@@ -1,4 +1,4 @@
-"""'mean ± std' over seeds, as the comparison tables print it."""
+"""Numbers as the comparison tables print them: 'mean ± std' over seeds, or one percentage."""
 from typing import Optional, Sequence
 
 import numpy as np
@@ -20,3 +20,8 @@ def mean_std(values: Sequence[Optional[float]], percent: bool) -> str:
         return f'{mean:.1f}' if percent else f'{mean:.2f}'
     std = scale * float(np.std(values, ddof=1))
     return f'{mean:.1f} ± {std:.1f}' if percent else f'{mean:.2f} ± {std:.2f}'
+
+
+def percent(value: Optional[float]) -> str:
+    """A fraction x100 with one decimal, or 'n/a' for a run without this number."""
+    return 'n/a' if value is None else f'{100 * value:.1f}'

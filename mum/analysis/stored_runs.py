@@ -15,8 +15,10 @@ from .logs import SCALARS_NAME, START_FOLDER
 
 # {run name: {seed or fold: numbers}}
 RunResults = Dict[str, Dict[int, dict]]
+# written by compare_methods.py into a run's work dir (and copied with its records): when its
+# training ended normally, and when its last teacher was scored on the held-out data
 FINISHED_MARK = 'compare_methods.finished'
-TEST_METRICS_NAME = 'test_data.json'
+TEST_DATA_RESULT = 'test_data.json'
 HELD_OUT_AP50 = 'test-data teacher AP50'  # results.json: the teacher's AP50 on the held-out data
 
 
@@ -75,7 +77,7 @@ def finished_runs(results_dirs: Sequence[str], last_iteration: int, run_order: I
         for run, by_seed in summary.items():
             for seed, numbers in by_seed.items():
                 folder = osp.join(results_dir, run, f'seed{seed}')
-                test_path = osp.join(folder, TEST_METRICS_NAME)
+                test_path = osp.join(folder, TEST_DATA_RESULT)
                 if not (osp.isfile(osp.join(folder, FINISHED_MARK)) and osp.isfile(test_path)) \
                         or numbers['iterations'] != last_iteration:
                     continue

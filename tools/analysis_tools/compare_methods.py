@@ -113,6 +113,7 @@ import numpy as np
 from mum.analysis.logs import SCALARS_NAME, START_FOLDER, LogError, read_run_scalars
 from mum.analysis.mean_std import mean_std
 from mum.analysis.paired_gaps import consecutive_gaps
+from mum.analysis.stored_runs import FINISHED_MARK, TEST_DATA_RESULT
 from mum.datasets.demo_data import MANIFEST_NAME, read_complete_manifest
 from mum.engine.hooks.safe_checkpoint_hook import last_complete_checkpoint
 from mum.utils.environment import append_environment_record, collect_environment
@@ -124,8 +125,6 @@ REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 DEMO_CONFIGS = ('configs/supervised/demo_supervised.py',
                 'configs/unbiased_teacher/demo_unbiased_teacher.py', 'configs/mum/demo_mum.py')
-# written into a run's work dir when its training ended normally
-FINISHED_MARK = 'compare_methods.finished'
 ORACLE_NAME = 'oracle'
 ORACLE_OPTION = 'model.semi_train_cfg.pseudo_label_source=ground_truth'
 # name in the table -> key in the scalar log; evaluation metrics are read at the last evaluation,
@@ -145,12 +144,10 @@ TEST_DATA_METRICS = {
     'test-data teacher AP50': 'coco/bbox_mAP_50',
     'test-data teacher AP': 'coco/bbox_mAP',
 }
-TEST_DATA_RESULT = 'test_data.json'
 # in a run's work dir: one entry per training call (mum/utils/environment.py)
 ENVIRONMENT_RECORD = 'environment.json'
 # replaced by the seed in the values of --seed-cfg-options
 SEED_FIELD = '{seed}'
-# the files of OUT_DIR copied to --results-dir
 # the metrics on which each run is set against the one before it
 GAP_METRICS = ('teacher AP50', 'test-data teacher AP50')
 PERCENT_METRICS = ('teacher AP50', 'teacher AP', 'student AP50', 'pseudo precision',

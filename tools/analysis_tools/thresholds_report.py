@@ -36,7 +36,7 @@ import numpy as np
 
 from mum.analysis import stored_runs
 from mum.analysis.generated_sections import write_or_print
-from mum.analysis.mean_std import mean_std
+from mum.analysis.mean_std import mean_std, percent
 from mum.analysis.paired_gaps import paired_gap
 from mum.analysis.stored_runs import HELD_OUT_AP50, RunResults
 
@@ -143,10 +143,6 @@ def judge_targets(runs: RunResults, dataset: Dataset, policy: str) -> Targets:
     ratio = recall / fixed_recall if recall is not None and fixed_recall else None
     return Targets(len(seeds), ratio, mean(measured, seeds, 'pseudo precision'),
                    mean(measured, seeds, HELD_OUT_AP50) - mean(fixed, seeds, HELD_OUT_AP50))
-
-
-def percent(value: Optional[float]) -> str:
-    return 'n/a' if value is None else f'{100 * value:.1f}'
 
 
 def gap_cell(runs: RunResults, dataset: Dataset, policy: str, metric: str) -> str:

@@ -1,7 +1,7 @@
 """Per-class thresholds applied to a batch of scored pseudo-boxes."""
 import torch
-from mmdet.structures import SampleList
 from mmdet.models.task_modules.assigners import BaseAssigner
+from mmdet.structures import SampleList
 from mmengine.structures import InstanceData
 from torch import Tensor, nn
 
