@@ -4,13 +4,13 @@ For teacher-student checkpoints the teacher is evaluated by default (the paper r
 teacher); ``--predict-on student`` evaluates the student.
 """
 import argparse
-import os
 import os.path as osp
 
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 
 from mum.engine.runner import UNSAFE_FLAG, MUMRunner, allow_unsafe_load, prepare_cpu_distributed
-from mum.utils import errors_in_one_sentence, format_config_once, load_config
+from mum.utils import (add_runner_arguments, errors_in_one_sentence, format_config_once,
+                       load_config, parse_runner_args)
 
 
 def parse_args() -> argparse.Namespace:
@@ -23,20 +23,11 @@ def parse_args() -> argparse.Namespace:
                         'folder (under the work dir\'s timestamp folder)')
     parser.add_argument('--predict-on', choices=['teacher', 'student'], default='teacher',
                         help='which model of a teacher-student checkpoint to evaluate')
-    parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction,
-        help='override config settings, e.g. test_dataloader.batch_size=2')
-    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
-                        default='none', help='job launcher')
     parser.add_argument(UNSAFE_FLAG, action='store_true',
                         help='unpickle the checkpoint in full, running any code it holds; only '
                         'for a file you trust that torch.load(weights_only=True) refuses')
-    parser.add_argument('--debug', action='store_true',
-                        help='on an error, print its traceback instead of one sentence')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args()
-    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
-    return args
+    add_runner_arguments(parser)
+    return parse_runner_args(parser)
 
 
 def build_config(args: argparse.Namespace) -> Config:

@@ -4,18 +4,18 @@ Logs and checkpoints go to ``work_dirs/<config name>/`` unless ``--work-dir`` is
 Multi-GPU: ``tools/dist_train.sh CONFIG GPUS``; SLURM: ``tools/slurm_train.sh``.
 """
 import argparse
-import os
 import signal
 import sys
 
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 from mmengine.device import get_device
 from mmengine.registry import RUNNERS
 
 from mum.engine.hooks.safe_checkpoint_hook import last_complete_checkpoint
 from mum.engine.hooks.stop_signal_hook import TrainingInterrupted
 from mum.engine.runner import UNSAFE_FLAG, MUMRunner, allow_unsafe_load, prepare_cpu_distributed
-from mum.utils import errors_in_one_sentence, format_config_once, load_config
+from mum.utils import (add_runner_arguments, errors_in_one_sentence, format_config_once,
+                       load_config, parse_runner_args)
 
 # the devices on which mmengine's AmpOptimWrapper (--amp) runs
 AMP_DEVICES = ('cuda', 'npu', 'mlu', 'musa')
@@ -32,21 +32,12 @@ def parse_args() -> argparse.Namespace:
         '--resume', nargs='?', type=str, const='auto',
         help='resume from the given checkpoint, or from the latest one in the work dir when '
         'no path is given')
-    parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction,
-        help='override config settings, e.g. model.semi_train_cfg.unsup_weight=2.0')
-    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
-                        default='none', help='job launcher')
     parser.add_argument(UNSAFE_FLAG, action='store_true',
                         help='unpickle checkpoints (load_from, --resume, pretrained weights) in '
                         'full, running any code they hold; only for files you trust that '
                         'torch.load(weights_only=True) refuses')
-    parser.add_argument('--debug', action='store_true',
-                        help='on an error, print its traceback instead of one sentence')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args()
-    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
-    return args
+    add_runner_arguments(parser)
+    return parse_runner_args(parser)
 
 
 def build_config(args: argparse.Namespace) -> Config:

@@ -46,7 +46,11 @@ class CheckedCocoDataset(CocoDataset):
       train with no box of it, or fail in the evaluator) raises one sentence naming the file
       and the classes missing on each side; categories of the file that are not dataset classes
       are allowed (their boxes are dropped, counted and logged, below) and named in a warning;
-      the order may differ;
+    * a file with annotations that lists the classes in another order than
+      ``metainfo.classes`` raises one sentence naming both orders: CocoDataset and CocoMetric
+      number the labels in the file's order, so every box would carry another class's name
+      (an unlabeled image list is not checked for order: no label is read from it); a category
+      name listed twice raises too;
     * every box CocoDataset drops (outside the image, zero area or side < 1 px, class not in the
       dataset's classes) is counted by reason, and every image ``filter_cfg`` leaves out
       (no box of the classes, smaller than ``min_size``) is counted; both counts are logged as a
@@ -118,6 +122,18 @@ class CheckedCocoDataset(CocoDataset):
                 f'Annotation file {self.ann_file} does not match metainfo.classes: it lacks '
                 f'{missing}, and has {extra or "no"} categories that are not classes; rename '
                 'the categories or the classes so that every class is a category of the file.')
+        matched = [name for name in in_file if name in classes]
+        repeated = sorted({name for name in matched if matched.count(name) > 1})
+        if repeated:
+            raise ValueError(f'Annotation file {self.ann_file} lists the categories {repeated} '
+                             'more than once; each class must be one category of the file.')
+        if matched != classes and coco.dataset.get('annotations'):
+            raise ValueError(
+                f'Annotation file {self.ann_file} lists the classes in the order {matched} and '
+                f'metainfo.classes in the order {classes}; mmdet numbers the labels (and '
+                "CocoMetric the categories) in the file's order, so its boxes would train and be "
+                "scored under other classes' names: give metainfo.classes in the file's order or "
+                "reorder the file's categories.")
         if extra:
             print_log(f'{self.ann_file}: categories {extra} are not classes of the dataset '
                       f'({classes}); their boxes are left out.', logger='current',

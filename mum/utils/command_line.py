@@ -1,15 +1,17 @@
-"""What tools/train.py and tools/test.py share: the config from the command line, and errors
-reported as one sentence printed last (the traceback goes to the run's log, or to the screen
-with ``--debug``)."""
+"""What tools/train.py and tools/test.py share: their common options, the config from the
+command line, and errors reported as one sentence printed last (the traceback goes to the run's
+log, or to the screen with ``--debug``)."""
+import argparse
 import contextlib
 import logging
+import os
 import os.path as osp
 import re
 import sys
 import traceback
 from typing import Iterator, List, Optional, Tuple
 
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 from mmengine.logging import MMLogger
 
 from .config_keys import check_component_keys
@@ -17,6 +19,27 @@ from .config_keys import check_component_keys
 DATALOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 # mmengine's Registry.build prefixes the error of a failed constructor with this, once per level
 REGISTRY_PREFIX = re.compile(r'^(class `\w+` in [\w./\\-]+\.py: )+')
+
+
+def add_runner_arguments(parser: argparse.ArgumentParser) -> None:
+    """Adds the options both tools take: ``--cfg-options``, ``--launcher``, ``--debug`` and the
+    launcher's ``--local-rank``."""
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction,
+        help='override config settings, e.g. model.semi_train_cfg.unsup_weight=2.0')
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
+                        default='none', help='job launcher')
+    parser.add_argument('--debug', action='store_true',
+                        help='on an error, print its traceback instead of one sentence')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+
+
+def parse_runner_args(parser: argparse.ArgumentParser) -> argparse.Namespace:
+    """Parses the command line; ``LOCAL_RANK`` defaults to ``--local-rank`` (older launchers
+    pass only the option)."""
+    args = parser.parse_args()
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    return args
 
 
 def load_config(config_path: str, cfg_options: Optional[dict], work_dir: Optional[str]) -> Config:

@@ -188,12 +188,37 @@ def test_a_class_missing_from_the_file_is_refused_naming_both_sides(tmp_path, sp
         _dataset(path, tmp_path, **SPLITS[split])
 
 
-def test_other_order_is_allowed_and_extra_categories_are_named(tmp_path, mmengine_warnings):
+def test_extra_categories_are_named_and_their_boxes_left_out(tmp_path, mmengine_warnings):
     path = _write_coco(tmp_path, [_image(tmp_path, 1, 'a.jpg')],
                        [_box(1, 1, [5, 5, 10, 10], category_id=3)],
-                       categories=[dict(id=2, name='dog'), dict(id=1, name='cat'),
-                                   dict(id=3, name='bird')])
+                       categories=[dict(id=1, name='cat'), dict(id=3, name='bird'),
+                                   dict(id=2, name='dog')])
     dataset = _dataset(path, tmp_path, filter_cfg=dict(filter_empty_gt=False))
-    assert sorted(dataset.cat_ids) == [1, 2] and dataset.get_data_info(0)['instances'] == []
+    assert dataset.cat_ids == [1, 2] and dataset.get_data_info(0)['instances'] == []
     assert (f"{path}: categories ['bird'] are not classes of the dataset (['cat', 'dog']); "
             'their boxes are left out.') in mmengine_warnings
+
+
+def test_classes_in_another_order_are_refused_naming_both_orders(tmp_path):
+    # CocoDataset would number 'dog' (listed first) as label 0, which metainfo calls 'cat'
+    path = _write_coco(tmp_path, [_image(tmp_path, 1, 'a.jpg')], [_box(1, 1, [5, 5, 10, 10])],
+                       categories=[dict(id=2, name='dog'), dict(id=1, name='cat')])
+    with pytest.raises(ValueError, match=re.escape(
+            f"Annotation file {path} lists the classes in the order ['dog', 'cat'] and "
+            "metainfo.classes in the order ['cat', 'dog']; mmdet numbers the labels")):
+        _dataset(path, tmp_path)
+
+
+def test_an_unlabeled_image_list_may_list_the_classes_in_any_order(tmp_path):
+    path = _write_coco(tmp_path, [_image(tmp_path, 1, 'a.jpg')], [],
+                       categories=[dict(id=2, name='dog'), dict(id=1, name='cat')])
+    assert len(_dataset(path, tmp_path, filter_cfg=dict(filter_empty_gt=False))) == 1
+
+
+def test_a_category_listed_twice_is_refused(tmp_path):
+    path = _write_coco(tmp_path, [_image(tmp_path, 1, 'a.jpg')], [_box(1, 1, [5, 5, 10, 10])],
+                       categories=[dict(id=1, name='cat'), dict(id=2, name='dog'),
+                                   dict(id=3, name='cat')])
+    with pytest.raises(ValueError, match=re.escape(
+            f"Annotation file {path} lists the categories ['cat'] more than once")):
+        _dataset(path, tmp_path)
