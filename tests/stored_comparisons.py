@@ -2,23 +2,27 @@
 import json
 import os
 import os.path as osp
-from typing import Dict
+from typing import Dict, Tuple
 
 
 def store_run(results_dir: str, run: str, seed: int, test_ap50: float, finished: bool = True,
               iterations: int = 1000, legs: int = 1, test_metrics: Dict[str, float] = None,
-              **numbers) -> dict:
+              pseudo_per_image: Dict[str, Tuple[float, float]] = None, **numbers) -> dict:
     """A run's folder; returns its results.json entry (the caller writes results.json).
 
-    Each leg logs two training windows of 3 s per iteration (20 iterations each) and one
+    Each leg logs two training windows of 3 s per iteration (20 iterations each), with the
+    pseudo-boxes per image of ``pseudo_per_image`` (``{class: (first, last)}``), and one
     validation line; ``numbers`` override the entry's default pseudo-label numbers."""
     folder = osp.join(results_dir, run, f'seed{seed}')
+    windows = [{'loss': 1.0, 'time': 3.0, 'iter': step, 'step': step} for step in (20, 40)]
+    for name, per_window in (pseudo_per_image or {}).items():
+        for window, value in zip(windows, per_window):
+            window[f'pseudo_per_img/{name}'] = value
+    lines = windows + [{'teacher/coco/bbox_mAP_50': 0.5, 'time': 99.0, 'step': 40}]
     for leg in range(legs):
         os.makedirs(osp.join(folder, f'20261206_00000{leg}', 'vis_data'))
         with open(osp.join(folder, f'20261206_00000{leg}', 'vis_data', 'scalars.json'), 'w') as f:
-            f.write('{"loss": 1.0, "time": 3.0, "iter": 20, "step": 20}\n'
-                    '{"loss": 0.9, "time": 3.0, "iter": 40, "step": 40}\n'
-                    '{"teacher/coco/bbox_mAP_50": 0.5, "time": 99.0, "step": 40}\n')
+            f.write(''.join(json.dumps(line) + '\n' for line in lines))
     if finished:
         with open(osp.join(folder, 'compare_methods.finished'), 'w') as mark:
             mark.write('tools/train.py ...\n')

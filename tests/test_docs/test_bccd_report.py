@@ -1,6 +1,7 @@
 """The BCCD comparison's tables: README.md and docs/bccd.md hold what bccd_report.py makes from the
 stored results, and the report counts only finished runs and applies the plan's criterion."""
 import json
+import os
 import os.path as osp
 
 import pytest
@@ -72,6 +73,31 @@ def test_the_criterion_says_mum_helps_only_when_the_plan_s_conditions_hold(tmp_p
         assert gap.seeds_ahead == (3 if name == 'three_folds' else 5)
         section = bccd_report.readme_section(runs)
         assert section.count('**no gain shown**') == 2 and '**MUM helps**' not in section
+
+
+def test_the_class_table_averages_each_class_over_folds(tmp_path):
+    lane = str(tmp_path / 'lane')
+    platelets = {'bccd_unbiased_teacher': {0: (0.4, 0.2), 1: (0.6, 0.0)},
+                 'oracle': {0: (1.0, 1.2), 1: (0.8, 1.0)}}
+    os.makedirs(lane)
+    summary = {}
+    for run, by_fold in platelets.items():
+        for fold, counts in by_fold.items():
+            per_class = {name: counts if name == 'Platelets' else (2.0, 2.0)
+                         for name in bccd_report.CLASSES}
+            summary.setdefault(run, {})[str(fold)] = store_run(
+                lane, run, fold, 0.8, pseudo_per_image=per_class,
+                test_metrics={**CLASS_KEYS, 'coco/Platelets_precision': 0.3 + fold / 10})
+    summary['bccd_supervised'] = {'0': store_run(lane, 'bccd_supervised', 0, 0.8,
+                                                 test_metrics=CLASS_KEYS)}
+    with open(osp.join(lane, 'results.json'), 'w') as summary_file:
+        json.dump(summary, summary_file)
+    table = bccd_report.classes_section(bccd_report.finished_runs([lane])).splitlines()
+    assert table[0] == ('| class | truth / image | test AP: supervised only | test AP: Unbiased '
+                        'Teacher | pseudo / image: Unbiased Teacher |')
+    # truth: the oracle's mean over its intervals and folds; first -> last: means over folds
+    assert table[2] == '| Platelets | 1.00 | 50.0 | 35.0 ± 7.1 | 0.50 → 0.10 |'
+    assert table[3] == '| RBC | 2.00 | 50.0 | 50.0 ± 0.0 | 2.00 → 2.00 |'
 
 
 def test_the_same_run_with_other_numbers_in_two_folders_is_refused(tmp_path):

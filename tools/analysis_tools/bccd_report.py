@@ -15,7 +15,10 @@ Prints two markdown sections, or with --write replaces them in the documents, be
 
 - readme (README.md): while the comparison runs, how many of its runs have finished; then the
   table of the methods (mean ± std over folds) and the plan's criterion with its verdict;
-- details (docs/bccd.md): one row per finished run and fold, per-class AP included.
+- details (docs/bccd.md): one row per finished run and fold, per-class AP included;
+- classes (docs/bccd.md): per class, mean over folds, the test AP of each method and the
+  teacher's pseudo-boxes per image at the first logged interval after burn-in and at the last,
+  next to the ground truth's per unlabeled image (what the oracle's pseudo-labels count).
 
 tests/test_docs/test_bccd_report.py checks that both documents hold what this prints.
 """
@@ -27,6 +30,7 @@ import numpy as np
 
 from mum.analysis import stored_runs
 from mum.analysis.generated_sections import write_or_print
+from mum.analysis.logs import read_run_scalars
 from mum.analysis.mean_std import mean_std, percent
 from mum.analysis.paired_gaps import Gap, paired_gap
 from mum.analysis.stored_runs import HELD_OUT_AP50, RunResults
@@ -34,7 +38,7 @@ from mum.analysis.stored_runs import HELD_OUT_AP50, RunResults
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TOOL = 'bccd_report'
 LANES = ('results/bccd_lane1', 'results/bccd_lane2')
-DOCUMENTS = {'readme': 'README.md', 'details': 'docs/bccd.md'}
+DOCUMENTS = {'readme': 'README.md', 'details': 'docs/bccd.md', 'classes': 'docs/bccd.md'}
 # compare_methods.py's run names, in the table's order -> the name a reader sees
 METHODS = {
     'bccd_supervised': 'supervised only',
@@ -53,6 +57,8 @@ REPORTED_PAIRS = (('bccd_mum', 'bccd_mum_adaptive'), )
 CRITERION_METRIC = HELD_OUT_AP50  # the teacher's AP50 on BCCD test
 MIN_FOLDS_AHEAD = 4
 LOGGER_INTERVAL = 20  # configs/bccd: default_hooks.logger.interval
+PSEUDO_PER_IMAGE = 'pseudo_per_img/{}'  # PseudoLabelDensityHook's scalar of one class
+TEACHER_STUDENT = ('bccd_unbiased_teacher', 'bccd_mum', 'bccd_mum_adaptive')
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -77,8 +83,23 @@ def finished_runs(results_dirs: Sequence[str]) -> RunResults:
                 training_minutes=stored_runs.training_seconds(numbers['folder'],
                                                               LOGGER_INTERVAL) / 60,
                 **{f'{name} AP': numbers['test_metrics'].get(f'coco/{name}_precision')
-                   for name in CLASSES})
+                   for name in CLASSES},
+                **pseudo_per_image_ends(numbers['folder']))
     return runs
+
+
+def pseudo_per_image_ends(run_folder: str) -> Dict[str, float]:
+    """``{'CLASS pseudo first' | 'CLASS pseudo last' | 'CLASS pseudo mean': n}``: the teacher's
+    pseudo-boxes per image of each class at the first and the last interval the run logged them,
+    and their mean over the intervals (none for a supervised run)."""
+    curves = read_run_scalars(run_folder)
+    ends = {}
+    for name in CLASSES:
+        if PSEUDO_PER_IMAGE.format(name) in curves:
+            values = curves[PSEUDO_PER_IMAGE.format(name)][1]
+            ends.update({f'{name} pseudo first': values[0], f'{name} pseudo last': values[-1],
+                         f'{name} pseudo mean': float(np.mean(values))})
+    return ends
 
 
 def folds_text(folds: Sequence[int]) -> str:
@@ -157,8 +178,33 @@ def details_section(runs: RunResults) -> str:
     return '\n'.join(lines) + '\n'
 
 
+def classes_section(runs: RunResults) -> str:
+    """Per class, mean over each method's finished folds: test AP, and pseudo-boxes per image
+    after burn-in and at the end beside the ground truth's."""
+    if not runs:
+        return 'No run of the comparison has finished yet.\n'
+    methods = [run for run in METHODS if run in runs and run != 'oracle']
+    pseudo_methods = [run for run in TEACHER_STUDENT if run in runs]
+    lines = ['| class | truth / image | '
+             + ' | '.join(f'test AP: {METHODS[run]}' for run in methods)
+             + ''.join(f' | pseudo / image: {METHODS[run]}' for run in pseudo_methods) + ' |',
+             '|---' * (2 + len(methods) + len(pseudo_methods)) + '|']
+    for name in CLASSES:
+        truth = [v[f'{name} pseudo mean'] for v in runs.get('oracle', {}).values()]
+        cells = [f'{np.mean(truth):.2f}' if truth else 'n/a']
+        cells += [mean_std([v[f'{name} AP'] for v in runs[run].values()], percent=True)
+                  for run in methods]
+        for run in pseudo_methods:
+            first, last = (np.mean([v[f'{name} pseudo {end}'] for v in runs[run].values()])
+                           for end in ('first', 'last'))
+            cells.append(f'{first:.2f} → {last:.2f}')
+        lines.append(f'| {name} | ' + ' | '.join(cells) + ' |')
+    return '\n'.join(lines) + '\n'
+
+
 def sections(runs: RunResults) -> Dict[str, str]:
-    return {'readme': readme_section(runs), 'details': details_section(runs)}
+    return {'readme': readme_section(runs), 'details': details_section(runs),
+            'classes': classes_section(runs)}
 
 
 def main(argv=None) -> None:
