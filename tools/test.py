@@ -23,10 +23,10 @@ def parse_args() -> argparse.Namespace:
                         'folder (under the work dir\'s timestamp folder)')
     parser.add_argument('--predict-on', choices=['teacher', 'student'], default='teacher',
                         help='which model of a teacher-student checkpoint to evaluate')
+    add_runner_arguments(parser, 'test_dataloader.batch_size=2')
     parser.add_argument(UNSAFE_FLAG, action='store_true',
                         help='unpickle the checkpoint in full, running any code it holds; only '
                         'for a file you trust that torch.load(weights_only=True) refuses')
-    add_runner_arguments(parser)
     return parse_runner_args(parser)
 
 

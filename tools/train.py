@@ -32,11 +32,11 @@ def parse_args() -> argparse.Namespace:
         '--resume', nargs='?', type=str, const='auto',
         help='resume from the given checkpoint, or from the latest one in the work dir when '
         'no path is given')
+    add_runner_arguments(parser, 'model.semi_train_cfg.unsup_weight=2.0')
     parser.add_argument(UNSAFE_FLAG, action='store_true',
                         help='unpickle checkpoints (load_from, --resume, pretrained weights) in '
                         'full, running any code they hold; only for files you trust that '
                         'torch.load(weights_only=True) refuses')
-    add_runner_arguments(parser)
     return parse_runner_args(parser)
 
 

@@ -48,9 +48,10 @@ class CheckedCocoDataset(CocoDataset):
       are allowed (their boxes are dropped, counted and logged, below) and named in a warning;
     * a file with annotations that lists the classes in another order than
       ``metainfo.classes`` raises one sentence naming both orders: CocoDataset and CocoMetric
-      number the labels in the file's order, so every box would carry another class's name
-      (an unlabeled image list is not checked for order: no label is read from it); a category
-      name listed twice raises too;
+      number the labels in the file's order, so the classes' names would be wrong and a labeled
+      and a validation file in different orders would mix classes (an image list without
+      annotations is not checked for order: no label is read from it, which also holds for a
+      test file used only to write predictions); a category name listed twice raises too;
     * every box CocoDataset drops (outside the image, zero area or side < 1 px, class not in the
       dataset's classes) is counted by reason, and every image ``filter_cfg`` leaves out
       (no box of the classes, smaller than ``min_size``) is counted; both counts are logged as a
@@ -130,10 +131,11 @@ class CheckedCocoDataset(CocoDataset):
         if matched != classes and coco.dataset.get('annotations'):
             raise ValueError(
                 f'Annotation file {self.ann_file} lists the classes in the order {matched} and '
-                f'metainfo.classes in the order {classes}; mmdet numbers the labels (and '
-                "CocoMetric the categories) in the file's order, so its boxes would train and be "
-                "scored under other classes' names: give metainfo.classes in the file's order or "
-                "reorder the file's categories.")
+                f'metainfo.classes in the order {classes}; mmdet numbers the labels in the '
+                "file's order, so metainfo.classes would name them wrongly (logs, galleries, "
+                'per-class thresholds) and files in other orders would mix classes under one '
+                "label: give metainfo.classes in the file's order or reorder the file's "
+                'categories.')
         if extra:
             print_log(f'{self.ann_file}: categories {extra} are not classes of the dataset '
                       f'({classes}); their boxes are left out.', logger='current',

@@ -21,12 +21,11 @@ DATALOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 REGISTRY_PREFIX = re.compile(r'^(class `\w+` in [\w./\\-]+\.py: )+')
 
 
-def add_runner_arguments(parser: argparse.ArgumentParser) -> None:
-    """Adds the options both tools take: ``--cfg-options``, ``--launcher``, ``--debug`` and the
-    launcher's ``--local-rank``."""
-    parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction,
-        help='override config settings, e.g. model.semi_train_cfg.unsup_weight=2.0')
+def add_runner_arguments(parser: argparse.ArgumentParser, cfg_options_example: str) -> None:
+    """Adds the options both tools take: ``--cfg-options`` (its help shows
+    ``cfg_options_example``), ``--launcher``, ``--debug`` and the launcher's ``--local-rank``."""
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help=f'override config settings, e.g. {cfg_options_example}')
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
                         default='none', help='job launcher')
     parser.add_argument('--debug', action='store_true',

@@ -75,7 +75,7 @@ def test_the_criterion_says_mum_helps_only_when_the_plan_s_conditions_hold(tmp_p
         assert section.count('**no gain shown**') == 2 and '**MUM helps**' not in section
 
 
-def test_the_class_table_averages_each_class_over_folds(tmp_path):
+def test_the_class_table_averages_the_folds_every_method_has_finished(tmp_path):
     lane = str(tmp_path / 'lane')
     platelets = {'bccd_unbiased_teacher': {0: (0.4, 0.2), 1: (0.6, 0.0)},
                  'oracle': {0: (1.0, 1.2), 1: (0.8, 1.0)}}
@@ -88,16 +88,24 @@ def test_the_class_table_averages_each_class_over_folds(tmp_path):
             summary.setdefault(run, {})[str(fold)] = store_run(
                 lane, run, fold, 0.8, pseudo_per_image=per_class,
                 test_metrics={**CLASS_KEYS, 'coco/Platelets_precision': 0.3 + fold / 10})
-    summary['bccd_supervised'] = {'0': store_run(lane, 'bccd_supervised', 0, 0.8,
-                                                 test_metrics=CLASS_KEYS)}
+    # supervised has fold 2 too, which the others lack: it is left out of every column
+    summary['bccd_supervised'] = {
+        str(fold): store_run(lane, 'bccd_supervised', fold, 0.8, test_metrics={
+            **CLASS_KEYS, 'coco/Platelets_precision': 0.2 * fold}) for fold in (0, 1, 2)}
     with open(osp.join(lane, 'results.json'), 'w') as summary_file:
         json.dump(summary, summary_file)
-    table = bccd_report.classes_section(bccd_report.finished_runs([lane])).splitlines()
-    assert table[0] == ('| class | truth / image | test AP: supervised only | test AP: Unbiased '
+    runs = bccd_report.finished_runs([lane])
+    table = bccd_report.classes_section(runs).splitlines()
+    assert table[0] == ("Folds 0, 1 (those every method has finished); truth: the oracle's "
+                        'folds 0, 1.')
+    assert table[2] == ('| class | truth / image | test AP: supervised only | test AP: Unbiased '
                         'Teacher | pseudo / image: Unbiased Teacher |')
     # truth: the oracle's mean over its intervals and folds; first -> last: means over folds
-    assert table[2] == '| Platelets | 1.00 | 50.0 | 35.0 ± 7.1 | 0.50 → 0.10 |'
-    assert table[3] == '| RBC | 2.00 | 50.0 | 50.0 ± 0.0 | 2.00 → 2.00 |'
+    assert table[4] == '| Platelets | 1.00 | 10.0 ± 14.1 | 35.0 ± 7.1 | 0.50 → 0.10 |'
+    assert table[5] == '| RBC | 2.00 | 50.0 ± 0.0 | 50.0 ± 0.0 | 2.00 → 2.00 |'
+
+    del runs['bccd_unbiased_teacher'][1]['Platelets pseudo last']  # a run that never logged it
+    assert '| 0.50 → n/a |' in bccd_report.classes_section(runs)
 
 
 def test_the_same_run_with_other_numbers_in_two_folders_is_refused(tmp_path):

@@ -16,9 +16,10 @@ Prints two markdown sections, or with --write replaces them in the documents, be
 - readme (README.md): while the comparison runs, how many of its runs have finished; then the
   table of the methods (mean ± std over folds) and the plan's criterion with its verdict;
 - details (docs/bccd.md): one row per finished run and fold, per-class AP included;
-- classes (docs/bccd.md): per class, mean over folds, the test AP of each method and the
-  teacher's pseudo-boxes per image at the first logged interval after burn-in and at the last,
-  next to the ground truth's per unlabeled image (what the oracle's pseudo-labels count).
+- classes (docs/bccd.md): per class, mean over the folds every method has finished, the test AP
+  of each method and the teacher's pseudo-boxes per image at the first and the last interval
+  logged after burn-in, next to the ground truth's per unlabeled image (what the oracle's
+  pseudo-labels count, over its folds).
 
 tests/test_docs/test_bccd_report.py checks that both documents hold what this prints.
 """
@@ -179,25 +180,33 @@ def details_section(runs: RunResults) -> str:
 
 
 def classes_section(runs: RunResults) -> str:
-    """Per class, mean over each method's finished folds: test AP, and pseudo-boxes per image
-    after burn-in and at the end beside the ground truth's."""
-    if not runs:
-        return 'No run of the comparison has finished yet.\n'
+    """Per class, mean over the folds every method has finished: test AP, and pseudo-boxes per
+    image after burn-in and at the last logged interval beside the ground truth's (the oracle's
+    pseudo-labels, over its folds)."""
     methods = [run for run in METHODS if run in runs and run != 'oracle']
+    folds = sorted(set.intersection(*(set(runs[run]) for run in methods))) if methods else []
+    if not folds:
+        return 'No fold has been finished by every method yet.\n'
     pseudo_methods = [run for run in TEACHER_STUDENT if run in runs]
-    lines = ['| class | truth / image | '
+    oracle = runs.get('oracle', {})
+    lines = [f'Folds {folds_text(folds)} (those every method has finished); truth: '
+             + (f"the oracle's folds {folds_text(oracle)}." if oracle else 'no oracle run yet.'),
+             '',
+             '| class | truth / image | '
              + ' | '.join(f'test AP: {METHODS[run]}' for run in methods)
              + ''.join(f' | pseudo / image: {METHODS[run]}' for run in pseudo_methods) + ' |',
              '|---' * (2 + len(methods) + len(pseudo_methods)) + '|']
+
+    def mean_of(run: str, key: str, over: Sequence[int]) -> str:
+        values = [runs[run][fold].get(key) for fold in over]
+        return 'n/a' if None in values else f'{np.mean(values):.2f}'
+
     for name in CLASSES:
-        truth = [v[f'{name} pseudo mean'] for v in runs.get('oracle', {}).values()]
-        cells = [f'{np.mean(truth):.2f}' if truth else 'n/a']
-        cells += [mean_std([v[f'{name} AP'] for v in runs[run].values()], percent=True)
+        cells = [mean_of('oracle', f'{name} pseudo mean', list(oracle)) if oracle else 'n/a']
+        cells += [mean_std([runs[run][fold][f'{name} AP'] for fold in folds], percent=True)
                   for run in methods]
-        for run in pseudo_methods:
-            first, last = (np.mean([v[f'{name} pseudo {end}'] for v in runs[run].values()])
-                           for end in ('first', 'last'))
-            cells.append(f'{first:.2f} → {last:.2f}')
+        cells += [f'{mean_of(run, f"{name} pseudo first", folds)} → '
+                  f'{mean_of(run, f"{name} pseudo last", folds)}' for run in pseudo_methods]
         lines.append(f'| {name} | ' + ' | '.join(cells) + ' |')
     return '\n'.join(lines) + '\n'
 
