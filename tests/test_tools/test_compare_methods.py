@@ -606,3 +606,20 @@ def test_the_results_dir_holds_this_comparison_s_tables_when_another_shares_the_
     runs = compare_methods.comparison_runs(['configs/mum/demo_mum.py'], oracle=False)
     compare_methods.copy_records(runs, [0], str(tmp_path / 'compare'), str(tmp_path / '0'))
     assert list(json.loads((tmp_path / '0' / 'results.json').read_text())['demo_mum']) == ['0']
+
+
+def test_only_finished_runs_are_copied_into_the_results_dir(tmp_path):
+    """A run still training in another comparison that shares the out-dir is left out."""
+    compare_methods = import_tool('analysis_tools/compare_methods.py')
+    runs = compare_methods.comparison_runs(['configs/mum/demo_mum.py'], oracle=False)
+    work_dir = tmp_path / 'compare' / 'demo_mum' / 'seed0'
+    (work_dir / '20260201_000000' / 'vis_data').mkdir(parents=True)
+    (work_dir / '20260201_000000' / 'vis_data' / 'scalars.json').write_text('{}\n')
+    (work_dir / 'demo_mum.py').write_text('# dump\n')
+    results = tmp_path / 'results'
+    compare_methods.copy_records(runs, [0], str(tmp_path / 'compare'), str(results))
+    assert not results.exists()
+    (work_dir / 'compare_methods.finished').write_text('tools/train.py ...\n')
+    compare_methods.copy_records(runs, [0], str(tmp_path / 'compare'), str(results))
+    assert (results / 'demo_mum' / 'seed0' / '20260201_000000' / 'vis_data' /
+            'scalars.json').is_file()

@@ -76,7 +76,9 @@ and mmengine versions, ``pip freeze``, the CPU model and count and the GPUs' nam
 --results-dir RESULTS_DIR keeps what a reader needs to check the numbers without the work dirs:
 after each run and at the end it writes comparison.md and results.json (not the plot) of this
 call's runs and seeds into RESULTS_DIR (so two comparisons that share an OUT_DIR, each with its
-own RESULTS_DIR, never swap tables) and copies, per run and seed, into RESULTS_DIR/<run>/seed<k>/
+own RESULTS_DIR, never swap tables) and copies, per finished run and seed (one with the mark
+compare_methods.finished; a run still training, perhaps in another comparison sharing OUT_DIR,
+is left out), into RESULTS_DIR/<run>/seed<k>/
 the config mmengine dumped into the work dir (<config name>.py, the last leg's), and under the
 same relative paths each leg's <timestamp>/vis_data/scalars.json and
 <timestamp>/vis_data/config.py, test_data.json, environment.json and compare_methods.finished:
@@ -198,8 +200,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument('--cfg-options', nargs='+', default=[],
                         help='extra key=value overrides given to every run')
     parser.add_argument('--results-dir', metavar='RESULTS_DIR',
-                        help='copy the tables and each run\'s config, logs, test metrics and '
-                        'environment records (no checkpoints) into this folder')
+                        help='copy the tables and each finished run\'s config, logs, test '
+                        'metrics and environment records (no checkpoints) into this folder')
     parser.add_argument('--skip-training', action='store_true',
                         help='only summarise the work dirs already in --out-dir (evaluating '
                         'them on --test-data or --test-ann-file where given)')
@@ -587,12 +589,16 @@ def record_files(work_dir: str, run: Run) -> List[str]:
 
 def copy_records(runs: Sequence[Run], seeds: Sequence[int], out_dir: str,
                  results_dir: str) -> None:
-    """Copies each run's :func:`record_files` from ``out_dir`` into ``results_dir``, under the
-    same relative paths (files there are replaced)."""
+    """Copies each finished run's :func:`record_files` from ``out_dir`` into ``results_dir``,
+    under the same relative paths (files there are replaced). A run without its finished mark
+    (still training, perhaps in another comparison sharing ``out_dir``, or stopped) is not
+    copied, so the results dir holds only finished runs."""
     copies = []
     for run in runs:
         for seed in seeds:
             work_dir = run_dir(out_dir, run, seed)
+            if not osp.isfile(osp.join(work_dir, FINISHED_MARK)):
+                continue
             copies += [(osp.join(work_dir, name), osp.join(run_dir(results_dir, run, seed), name))
                        for name in record_files(work_dir, run)]
     for source, target in copies:
