@@ -40,7 +40,8 @@ class CheckedCOCO(COCO):
 class CheckedCocoDataset(CocoDataset):
     """CocoDataset with clear errors and no silent data loss.
 
-    * an annotation file that is missing, not JSON or lacks 'images' / 'categories' raises one
+    * an annotation file that is missing (the sentence says where to look: data_root, ann_file,
+      the dataset base's header), not JSON or lacks 'images' / 'categories' raises one
       sentence naming the file (a file without 'annotations' is an unlabeled image list);
     * a class of ``metainfo.classes`` that the file's categories lack (a renamed class would
       train with no box of it, or fail in the evaluator) raises one sentence naming the file
@@ -113,6 +114,12 @@ class CheckedCocoDataset(CocoDataset):
 
     def _open_checked(self, local_path: str) -> CheckedCOCO:
         """Opens the annotation file and checks its category names against the classes."""
+        if not osp.isfile(local_path):
+            raise FileNotFoundError(
+                f'Annotation file {self.ann_file} does not exist: check data_root and ann_file '
+                'in the config, or make the file first (the dataset bases in '
+                'configs/_base_/datasets/ say how in their headers, the paper\'s data in '
+                'docs/paper_configs.md).')
         coco = CheckedCOCO(local_path)
         in_file = [category.get('name') for category in coco.dataset['categories']]
         classes = list(self.metainfo['classes'])

@@ -59,7 +59,9 @@ def test_annotation_file_without_a_coco_key(tmp_path, key):
 
 def test_missing_annotation_file_is_named(tmp_path):
     path = str(tmp_path / 'absent.json')
-    with pytest.raises(FileNotFoundError, match=re.escape(path)):
+    with pytest.raises(FileNotFoundError, match=re.escape(
+            f'Annotation file {path} does not exist: check data_root and ann_file in the config, '
+            'or make the file first')):
         _dataset(path, tmp_path)
 
 

@@ -135,6 +135,21 @@ def test_a_class_missing_from_the_validation_file_is_refused_before_training(dem
     assert not list(work_dir.glob('*.pth'))
 
 
+@pytest.mark.parametrize('tool', ['train', 'test'])
+def test_a_missing_evaluator_file_is_refused_before_anything_is_built(tool, tmp_path):
+    absent = str(tmp_path / 'instances_val.json')
+    key = 'val_evaluator' if tool == 'train' else 'test_evaluator'
+    # the checkpoint is only checked to exist before the config: any file will do
+    args = (['train.py', CONFIG] if tool == 'train' else ['test.py', CONFIG, CONFIG])
+    with pytest.raises(SystemExit) as exit_info:
+        run_in_process(*args, '--work-dir', tmp_path / 'wd', '--cfg-options',
+                       f'{key}.ann_file={absent}')
+    assert exit_info.value.code == (
+        f"{key}.ann_file '{absent}' does not exist: the metric reads the ground truth from it; "
+        'point it at the annotation file of the dataloader it scores, or make that file first.')
+    assert not (tmp_path / 'wd').exists()
+
+
 def test_a_file_as_work_dir_is_refused_in_one_sentence(tmp_path):
     not_a_folder = tmp_path / 'notes.txt'
     not_a_folder.write_text('')

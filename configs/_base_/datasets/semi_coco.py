@@ -2,6 +2,8 @@
 # sup_strong), unlabeled images in two views (unsup_teacher: weak, unsup_student: strong).
 # Geometry (short side from scales, flip 0.5) is drawn once per image BEFORE the views split,
 # so the views of an image share it; the strong views add photometric noise and erasing only.
+# The files: COCO 2017 in data/coco/, the fold files in data/coco/semi_anns/ from
+# tools/dataset_converters/coco_semi_split.py (docs/paper_configs.md, "Preparing the data").
 _base_ = './strong_aug.py'
 
 dataset_type = 'CheckedCocoDataset'  # CocoDataset that names bad files and counts skips
