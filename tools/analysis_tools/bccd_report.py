@@ -96,8 +96,9 @@ def pseudo_per_image_ends(run_folder: str) -> Dict[str, float]:
     curves = read_run_scalars(run_folder)
     ends = {}
     for name in CLASSES:
-        if PSEUDO_PER_IMAGE.format(name) in curves:
-            values = curves[PSEUDO_PER_IMAGE.format(name)][1]
+        key = PSEUDO_PER_IMAGE.format(name)
+        if key in curves:
+            values = curves[key][1]
             ends.update({f'{name} pseudo first': values[0], f'{name} pseudo last': values[-1],
                          f'{name} pseudo mean': float(np.mean(values))})
     return ends

@@ -78,11 +78,10 @@ after each run and at the end it writes comparison.md and results.json (not the 
 call's runs and seeds into RESULTS_DIR (so two comparisons that share an OUT_DIR, each with its
 own RESULTS_DIR, never swap tables) and copies, per finished run and seed (one with the mark
 compare_methods.finished; a run still training, perhaps in another comparison sharing OUT_DIR,
-is left out), into RESULTS_DIR/<run>/seed<k>/
-the config mmengine dumped into the work dir (<config name>.py, the last leg's), and under the
-same relative paths each leg's <timestamp>/vis_data/scalars.json and
-<timestamp>/vis_data/config.py, test_data.json, environment.json and compare_methods.finished:
-text and JSON only, no checkpoint or image.
+is left out), into RESULTS_DIR/<run>/seed<k>/ the config mmengine dumped into the work dir
+(<config name>.py, the last leg's), and under the same relative paths each leg's
+<timestamp>/vis_data/scalars.json and <timestamp>/vis_data/config.py, test_data.json,
+environment.json and compare_methods.finished: text and JSON only, no checkpoint or image.
 ``--skip-training --out-dir RESULTS_DIR`` (with the same runs and seeds) rebuilds the tables
 from it.
 
