@@ -89,3 +89,10 @@ def test_failed_save_keeps_the_old_checkpoints(tmp_path, monkeypatch, fail_at, l
     for name in kept:  # every file under a checkpoint's name is complete
         assert 'state_dict' in torch.load(tmp_path / name, weights_only=True)
     assert not glob.glob(str(tmp_path / '.*.tmp'))
+
+
+def test_validation_without_training_keeps_no_best_checkpoint(tmp_path):
+    hook = SafeCheckpointHook(interval=1, by_epoch=False, save_best='score', rule='greater')
+    runner = toy_runner(tmp_path, MUMRunner, validate=True, default_hooks=dict(checkpoint=hook))
+    assert runner.val() == dict(score=1.0)
+    assert not glob.glob(str(tmp_path / '*.pth'))

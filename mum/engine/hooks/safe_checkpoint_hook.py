@@ -19,9 +19,17 @@ class SafeCheckpointHook(CheckpointHook):
     best one before writing the new one, so a save that fails (a full disk) loses them. Here the
     removals it asks for are held back and done only after the new file is complete (the runner
     writes it atomically, see :class:`mum.engine.runner.MUMRunner`); when the save fails they
-    are dropped, and :class:`CheckpointSaveError` says which checkpoint is still good. All
-    arguments are CheckpointHook's.
+    are dropped, and :class:`CheckpointSaveError` says which checkpoint is still good. A
+    validation without training (``runner.val()`` on a loaded checkpoint) keeps no best
+    checkpoint; mmengine's hook fails there on the output folder it sets up only before training.
+    All arguments are CheckpointHook's.
     """
+
+    def after_val_epoch(self, runner, metrics) -> None:
+        """CheckpointHook's best-checkpoint update, skipped when no training has started."""
+        if not hasattr(self, 'file_backend'):  # set in before_train
+            return
+        super().after_val_epoch(runner, metrics)
 
     def _save_checkpoint_with_step(self, runner, step, meta) -> None:
         """CheckpointHook's periodic save, old checkpoints removed after it succeeded."""
