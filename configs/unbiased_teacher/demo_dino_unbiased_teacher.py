@@ -2,7 +2,8 @@
 # schedule and EMA with mmdet's DINO (../_base_/models/dino-4scale_r50.py) shrunk for a 2-core CPU.
 # What was shrunk, against mmdet's DINO 4-scale R50:
 # - backbone: the demo's ImageNet EfficientNet-Lite0 (strides 8, 16, 32: 40, 112, 320 channels;
-#   frozen BN, stem and stride-4 blocks frozen) instead of R50;
+#   frozen BN, stem and blocks up to stride 16 frozen, so only the stride-32 blocks train) instead
+#   of R50;
 # - width: FFN 512 (2048); the features, queries and attention keep 256 dims, since mmdet's DINO
 #   decoder encodes reference points with 128 features per coordinate whatever embed_dims is;
 # - depth: 2 encoder layers and 3 decoder layers (6 and 6);
@@ -34,6 +35,11 @@ detector.update(
     dn_cfg=dict(group_cfg=dict(num_dn_queries=50)),
     test_cfg=dict(max_per_img=100))
 detector['_delete_'] = True  # replaces the base's Faster R-CNN, here and in model.detector
+# Every batch is padded to 256 x 256 (the demo's images are 256 x 144-176 px). A mixed batch needs
+# NT x 64 px a side; padding every batch of every arm alike leaves mixing as the only difference
+# between MUM and no-mix, since DINO's ChannelMapper GroupNorm and its encoder's proposals see the
+# padded area (mmdet's DINO pads to the largest image of the batch, pad_size_divisor 1).
+detector.data_preprocessor.pad_size_divisor = 256
 
 model = dict(
     detector=detector,

@@ -1,8 +1,9 @@
 # Unbiased Teacher on the embedded demo data, in the paper's regime but sized for a 2-core CPU:
-# Faster R-CNN with an ImageNet-trained EfficientNet-Lite0 (frozen BN, stem and stride-4 blocks
-# frozen, as the paper freezes R50's BN and stage 1), a 64-channel 4-level FPN (strides 4..32),
-# anchors 16..128, a 256-d box head and few RoIs. configs/mum/demo_mum.py and
-# configs/supervised/demo_supervised.py inherit this file and change only their switch.
+# Faster R-CNN with an ImageNet-trained EfficientNet-Lite0 (frozen BN as in the paper; stem and
+# blocks up to stride 16 frozen, where the paper freezes R50's stage 1 only, so only the stride-32
+# blocks train), a 64-channel 4-level FPN (strides 4..32), anchors 16..128, a 256-d box head and
+# few RoIs. configs/mum/demo_mum.py and configs/supervised/demo_supervised.py inherit this file
+# and change only their switch.
 # docs/demo.md explains the data, split and schedule.
 _base_ = ['../_base_/recipes/unbiased_teacher.py', '../_base_/datasets/semi_demo.py']
 

@@ -219,6 +219,25 @@ def test_a_batch_without_pseudo_boxes_trains_the_unlabeled_images_as_background(
     assert log_vars['unsup_loss_bbox'] == 0
 
 
+DEMO_ARMS = ('supervised/demo_dino_supervised.py', 'unbiased_teacher/demo_dino_unbiased_teacher.py',
+             CONFIG)
+
+
+def test_the_demo_arms_pad_every_batch_alike(batch):
+    """A mixed batch is padded to NT x 64 px a side; the demo pads every batch of every arm there,
+    so that DINO's GroupNorm and proposals see the same padding and only mixing differs."""
+    shapes = []
+    for name in DEMO_ARMS:
+        init_default_scope('mmdet')
+        preprocessor = MODELS.build(Config.fromfile(osp.join(REPO, 'configs', name)).model
+                                    .data_preprocessor)
+        data = preprocessor(copy.deepcopy(batch), training=True)
+        shapes.append({branch: tuple(inputs.shape[-2:])
+                       for branch, inputs in data['inputs'].items()})
+    assert shapes[-1]['unsup_student'] == (NUM_TILES * 64, ) * 2  # mixed
+    assert all(arm == shapes[-1] for arm in shapes), shapes
+
+
 class _Sample:
     """A data sample's metainfo as MUMDataPreprocessor leaves it on a mixed batch."""
 

@@ -1,9 +1,10 @@
 # The demo's detector as a model-only base: Faster R-CNN on an ImageNet-trained EfficientNet-Lite0
-# (frozen BN, stem and stride-4 blocks frozen, as the paper freezes R50's BN and stage 1), a
-# 64-channel 4-level FPN (strides 4..32, so MUM's largest_stride is 32), anchors 16..128, a 256-d
-# box head and few RoIs: sized for a CPU. configs/unbiased_teacher/demo_unbiased_teacher.py writes
-# the same values into its teacher-student model (tests/test_configs/test_bccd_configs.py checks
-# that they agree). num_classes is the mmdet base's 80: a config sets its own.
+# (frozen BN as in the paper; stem and blocks up to stride 16 frozen, where the paper freezes R50's
+# stage 1 only), a 64-channel 4-level FPN (strides 4..32, so MUM's largest_stride is 32), anchors
+# 16..128, a 256-d box head and few RoIs: sized for a CPU.
+# configs/unbiased_teacher/demo_unbiased_teacher.py writes the same values into its teacher-student
+# model (tests/test_configs/test_bccd_configs.py checks that they agree). num_classes is the mmdet
+# base's 80: a config sets its own.
 _base_ = './faster-rcnn_r50-caffe_fpn.py'
 
 model = dict(
