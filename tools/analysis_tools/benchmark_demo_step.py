@@ -9,7 +9,9 @@ DINO; the same weights: ImageNet backbone, or CKPT's, e.g. a trained demo run's)
 batches of the demo data, and times full
 training steps (preprocessing, losses, backward, AdamW step, EMA update; data loading excluded)
 interleaved round by round: a burn-in step (supervised only), a UT step and a MUM step on the
-same batch. Prints median seconds, the ratios MUM / UT (target <= 1.05) and UT / burn-in,
+same batch. Every step starts from the same weights and random state (restored before it), so
+the UT and MUM steps of a round get the same pseudo-labels and differ only by the mixing and
+unmixing; their equal losses on the labeled views confirm it. Prints median seconds, the ratios MUM / UT (target <= 1.05) and UT / burn-in,
 and where a post-burn-in step spends its time (supervised forward, teacher prediction,
 student forward on the unlabeled batch, backward and the optimiser step, EMA, the rest).
 --out also records the environment (git commit, packages, CPU; mum/utils/environment.py).
@@ -24,7 +26,7 @@ import sys
 import time
 from collections import defaultdict
 from contextlib import contextmanager
-from typing import Dict, Iterator, List
+from typing import Dict, Iterator, List, Tuple
 
 import torch
 from mmdet.registry import MODELS
@@ -110,21 +112,26 @@ def phase_timers(model, device: str, totals: Dict[str, float]) -> Iterator[None]
             delattr(model, name)  # the instance attribute goes: the class method is back
 
 
-def train_step(model, optim_wrapper, batch: dict, iteration: int, device: str,
-               totals: Dict[str, float]) -> float:
-    """Seconds of one training step at ``iteration`` (what the runner and the EMA hook do)."""
+def train_step(model, optim_wrapper, batch: dict, iteration: int, start_weights: dict,
+               seed: int, device: str, totals: Dict[str, float]) -> Tuple[float, float]:
+    """One training step at ``iteration`` (what the runner and the EMA hook do), taken from
+    ``start_weights`` and random seed ``seed``: its seconds and its loss on the labeled views."""
     MessageHub.get_current_instance().update_info('iter', iteration)
     batch = copy.deepcopy(batch)
+    model.load_state_dict(start_weights)
+    torch.manual_seed(seed)  # the same DINO denoising noise in every step of a round
     synchronise(device)
     start = time.perf_counter()
     with phase_timers(model, device, totals):
-        model.train_step(batch, optim_wrapper)
+        log_vars = model.train_step(batch, optim_wrapper)
         synchronise(device)
         ema_start = time.perf_counter()
         EMATeacherHook().ema_update(model, keep=0.99)
         synchronise(device)
         totals['EMA update'] += time.perf_counter() - ema_start
-    return time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    return seconds, sum(value.item() for key, value in log_vars.items()
+                        if key.startswith('sup_') and 'loss' in key)
 
 
 def main() -> None:
@@ -135,33 +142,41 @@ def main() -> None:
     ut_config, mum_config = DEMO_CONFIGS[args.detector]
     ut_model, ut_optim, cfg = build(ut_config, args)
     mum_model, mum_optim, _ = build(mum_config, args)
-    mum_model.student.load_state_dict(ut_model.student.state_dict())
-    mum_model.teacher.load_state_dict(ut_model.teacher.state_dict())
+    # the MUM model's state adds the mixing's random state (its data preprocessor's buffers)
+    mum_model.load_state_dict(ut_model.state_dict(), strict=False)
+    start_weights = {'UT': copy.deepcopy(ut_model.state_dict()),
+                     'MUM': copy.deepcopy(mum_model.state_dict())}
     burn_in = cfg.model.semi_train_cfg.burn_in_iters
     cfg.train_dataloader.update(num_workers=0, persistent_workers=False)
     loader = iter(Runner.build_dataloader(cfg.train_dataloader, seed=0))
     batches = [next(loader) for _ in range(args.rounds + 1)]  # the first one warms up
 
     seconds: Dict[str, List[float]] = defaultdict(list)
+    labeled_losses: Dict[str, List[float]] = defaultdict(list)
     phases: Dict[str, Dict[str, float]] = {'UT': defaultdict(float), 'MUM': defaultdict(float)}
     for round_index, batch in enumerate(batches):
         scratch: Dict[str, float] = defaultdict(float)
         steps = {
-            'burn-in': train_step(ut_model, ut_optim, batch, 0, args.device, scratch),
-            'UT': train_step(ut_model, ut_optim, batch, burn_in, args.device,
-                             phases['UT'] if round_index else scratch),
-            'MUM': train_step(mum_model, mum_optim, batch, burn_in, args.device,
-                              phases['MUM'] if round_index else scratch),
+            'burn-in': train_step(ut_model, ut_optim, batch, 0, start_weights['UT'], round_index,
+                                  args.device, scratch),
+            'UT': train_step(ut_model, ut_optim, batch, burn_in, start_weights['UT'], round_index,
+                             args.device, phases['UT'] if round_index else scratch),
+            'MUM': train_step(mum_model, mum_optim, batch, burn_in, start_weights['MUM'],
+                              round_index, args.device, phases['MUM'] if round_index else scratch),
         }
         if round_index:
-            for name, value in steps.items():
-                seconds[name].append(value)
+            for name, (step_seconds, labeled_loss) in steps.items():
+                seconds[name].append(step_seconds)
+                labeled_losses[name].append(labeled_loss)
     medians = {name: statistics.median(values) for name, values in seconds.items()}
+    same_start = all(len(set(losses)) == 1 for losses in zip(*labeled_losses.values()))
     report = dict(detector=args.detector, device=args.device, threads=torch.get_num_threads(),
                   rounds=args.rounds,
                   median_step_seconds=medians,
                   mum_over_ut=medians['MUM'] / medians['UT'],
                   ut_over_burn_in=medians['UT'] / medians['burn-in'],
+                  labeled_loss_per_round=labeled_losses,
+                  same_start=same_start,
                   breakdown={})
     print(f'{args.detector}, device {args.device}, {torch.get_num_threads()} threads, '
           f'{args.rounds} rounds, batch {cfg.train_dataloader.batch_size} (labeled + unlabeled)')
@@ -169,6 +184,8 @@ def main() -> None:
         print(f'  {name:8s} step: median {value:.3f} s')
     print(f'MUM step / UT step = {report["mum_over_ut"]:.3f}  (target <= 1.05)')
     print(f'UT step / burn-in step = {report["ut_over_burn_in"]:.2f}')
+    print('the steps of each round had equal losses on the labeled views (the same start): '
+          + ('yes' if same_start else 'NO, the UT and MUM steps are not comparable'))
     for method in ('UT', 'MUM'):
         total = sum(seconds[method])
         named = {PHASES.get(k, k): v for k, v in phases[method].items() if v > 0}
