@@ -78,10 +78,10 @@ after each run and at the end it writes comparison.md and results.json (not the 
 call's runs and seeds into RESULTS_DIR (so two comparisons that share an OUT_DIR, each with its
 own RESULTS_DIR, never swap tables) and copies, per finished run and seed (one with the mark
 compare_methods.finished; a run still training, perhaps in another comparison sharing OUT_DIR,
-is left out), into RESULTS_DIR/<run>/seed<k>/ the config mmengine dumped into the work dir
-(<config name>.py, the last leg's), and under the same relative paths each leg's
-<timestamp>/vis_data/scalars.json and <timestamp>/vis_data/config.py, test_data.json,
-environment.json and compare_methods.finished: text and JSON only, no checkpoint or image.
+is left out), into RESULTS_DIR/<run>/seed<k>/ under the same relative paths each leg's
+<timestamp>/vis_data/scalars.json and <timestamp>/vis_data/config.py (the config as that leg
+ran it), test_data.json, environment.json and compare_methods.finished: text and JSON only, no
+checkpoint or image, and not the work dir's <config name>.py, the last leg's config again.
 ``--skip-training --out-dir RESULTS_DIR`` (with the same runs and seeds) rebuilds the tables
 from it.
 
@@ -569,16 +569,16 @@ def summarise(runs: Sequence[Run], seeds: Sequence[int], out_dir: str,
     return table
 
 
-def record_files(work_dir: str, run: Run) -> List[str]:
+def record_files(work_dir: str) -> List[str]:
     """The files of a run's work dir that --results-dir keeps, relative to ``work_dir``.
 
-    They are the config mmengine dumped into the work dir (the last leg's), each leg's
-    ``<timestamp>/vis_data/scalars.json`` and ``config.py``, TEST_DATA_RESULT,
-    ENVIRONMENT_RECORD and FINISHED_MARK, where they exist: text and JSON only.
+    They are each leg's ``<timestamp>/vis_data/scalars.json`` and ``config.py``,
+    TEST_DATA_RESULT, ENVIRONMENT_RECORD and FINISHED_MARK, where they exist: text and JSON only.
+    The config mmengine dumps into the work dir itself is the last leg's ``config.py`` again.
     """
     if not osp.isdir(work_dir):
         return []
-    names = [osp.basename(run.config), TEST_DATA_RESULT, ENVIRONMENT_RECORD, FINISHED_MARK]
+    names = [TEST_DATA_RESULT, ENVIRONMENT_RECORD, FINISHED_MARK]
     for start in sorted(os.listdir(work_dir)):
         if START_FOLDER.match(start):
             names += [osp.join(start, 'vis_data', SCALARS_NAME),
@@ -599,7 +599,7 @@ def copy_records(runs: Sequence[Run], seeds: Sequence[int], out_dir: str,
             if not osp.isfile(osp.join(work_dir, FINISHED_MARK)):
                 continue
             copies += [(osp.join(work_dir, name), osp.join(run_dir(results_dir, run, seed), name))
-                       for name in record_files(work_dir, run)]
+                       for name in record_files(work_dir)]
     for source, target in copies:
         if osp.isfile(source):
             os.makedirs(osp.dirname(target), exist_ok=True)
