@@ -19,6 +19,8 @@ RunResults = Dict[str, Dict[int, dict]]
 # training ended normally, and when its last teacher was scored on the held-out data
 FINISHED_MARK = 'compare_methods.finished'
 TEST_DATA_RESULT = 'test_data.json'
+# in a run's work dir: one record per training call, a leg (mum/utils/environment.py)
+ENVIRONMENT_RECORD = 'environment.json'
 HELD_OUT_AP50 = 'test-data teacher AP50'  # results.json: the teacher's AP50 on the held-out data
 
 

@@ -114,7 +114,7 @@ import numpy as np
 from mum.analysis.logs import SCALARS_NAME, START_FOLDER, LogError, read_run_scalars
 from mum.analysis.mean_std import mean_std
 from mum.analysis.paired_gaps import consecutive_gaps
-from mum.analysis.stored_runs import FINISHED_MARK, TEST_DATA_RESULT
+from mum.analysis.stored_runs import ENVIRONMENT_RECORD, FINISHED_MARK, TEST_DATA_RESULT
 from mum.datasets.demo_data import MANIFEST_NAME, read_complete_manifest
 from mum.engine.hooks.safe_checkpoint_hook import last_complete_checkpoint
 from mum.utils.environment import append_environment_record, collect_environment
@@ -145,8 +145,6 @@ TEST_DATA_METRICS = {
     'test-data teacher AP50': 'coco/bbox_mAP_50',
     'test-data teacher AP': 'coco/bbox_mAP',
 }
-# in a run's work dir: one entry per training call (mum/utils/environment.py)
-ENVIRONMENT_RECORD = 'environment.json'
 # replaced by the seed in the values of --seed-cfg-options
 SEED_FIELD = '{seed}'
 # the metrics on which each run is set against the one before it
