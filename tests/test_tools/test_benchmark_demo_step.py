@@ -31,6 +31,8 @@ def test_dino_steps_are_timed_and_their_ratios_reported(demo_workspace, tmp_path
     losses = report['labeled_loss_per_round']
     assert len(losses['MUM']) == 2 and losses['burn-in'] == losses['UT'] == losses['MUM']
     assert report['same_start'] and 'the same start): yes' in result.stdout
+    boxes = report['pseudo_boxes_per_image']  # the same teacher, so the same pseudo-labels
+    assert set(boxes) == {'UT', 'MUM'} and boxes['UT'] == boxes['MUM'] and len(boxes['UT']) == 2
     for method in ('UT', 'MUM'):
         shares = report['breakdown'][method]
         assert 'teacher prediction (weak unlabeled view)' in shares

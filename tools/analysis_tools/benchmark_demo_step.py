@@ -6,14 +6,16 @@
 
 Builds the Unbiased Teacher and MUM demo models of the detector (Faster R-CNN, the default, or
 DINO; the same weights: ImageNet backbone, or CKPT's, e.g. a trained demo run's), takes real
-batches of the demo data, and times full
-training steps (preprocessing, losses, backward, AdamW step, EMA update; data loading excluded)
-interleaved round by round: a burn-in step (supervised only), a UT step and a MUM step on the
-same batch. Every step starts from the same weights and random state (restored before it), so
-the UT and MUM steps of a round get the same pseudo-labels and differ only by the mixing and
-unmixing; their equal losses on the labeled views confirm it. Prints median seconds, the ratios MUM / UT (target <= 1.05) and UT / burn-in,
-and where a post-burn-in step spends its time (supervised forward, teacher prediction,
-student forward on the unlabeled batch, backward and the optimiser step, EMA, the rest).
+batches of the demo data, and times full training steps (preprocessing, losses, backward, AdamW
+step, EMA update; data loading excluded) interleaved round by round: a burn-in step (supervised
+only), a UT step and a MUM step on the same batch. Every step starts from the same weights and
+random state (restored before it), so the UT and MUM steps of a round get the same pseudo-labels
+and differ only by the mixing and unmixing; their equal losses on the labeled views confirm it.
+Prints median seconds, the pseudo-boxes per unlabeled image (with CKPT's teacher and a low
+enough ``model.semi_train_cfg.cls_pseudo_thr``, as many as in training), the ratios MUM / UT
+(target <= 1.05) and UT / burn-in, and where a post-burn-in step spends its time (supervised
+forward, teacher prediction, student forward on the unlabeled batch, backward and the optimiser
+step, EMA, the rest).
 --out also records the environment (git commit, packages, CPU; mum/utils/environment.py).
 """
 import argparse
@@ -113,9 +115,9 @@ def phase_timers(model, device: str, totals: Dict[str, float]) -> Iterator[None]
 
 
 def train_step(model, optim_wrapper, batch: dict, iteration: int, start_weights: dict,
-               seed: int, device: str, totals: Dict[str, float]) -> Tuple[float, float]:
+               seed: int, device: str, totals: Dict[str, float]) -> Tuple[float, dict]:
     """One training step at ``iteration`` (what the runner and the EMA hook do), taken from
-    ``start_weights`` and random seed ``seed``: its seconds and its loss on the labeled views."""
+    ``start_weights`` and random seed ``seed``: its seconds and its logged values."""
     MessageHub.get_current_instance().update_info('iter', iteration)
     batch = copy.deepcopy(batch)
     model.load_state_dict(start_weights)
@@ -129,9 +131,13 @@ def train_step(model, optim_wrapper, batch: dict, iteration: int, start_weights:
         EMATeacherHook().ema_update(model, keep=0.99)
         synchronise(device)
         totals['EMA update'] += time.perf_counter() - ema_start
-    seconds = time.perf_counter() - start
-    return seconds, sum(value.item() for key, value in log_vars.items()
-                        if key.startswith('sup_') and 'loss' in key)
+    return time.perf_counter() - start, log_vars
+
+
+def labeled_loss(log_vars: dict) -> float:
+    """The step's loss on the labeled views: the sum of its ``sup_`` loss terms."""
+    return sum(value.item() for key, value in log_vars.items()
+               if key.startswith('sup_') and 'loss' in key)
 
 
 def main() -> None:
@@ -153,6 +159,7 @@ def main() -> None:
 
     seconds: Dict[str, List[float]] = defaultdict(list)
     labeled_losses: Dict[str, List[float]] = defaultdict(list)
+    pseudo_boxes: Dict[str, List[float]] = defaultdict(list)  # per unlabeled image, per step
     phases: Dict[str, Dict[str, float]] = {'UT': defaultdict(float), 'MUM': defaultdict(float)}
     for round_index, batch in enumerate(batches):
         scratch: Dict[str, float] = defaultdict(float)
@@ -165,9 +172,11 @@ def main() -> None:
                               round_index, args.device, phases['MUM'] if round_index else scratch),
         }
         if round_index:
-            for name, (step_seconds, labeled_loss) in steps.items():
+            for name, (step_seconds, log_vars) in steps.items():
                 seconds[name].append(step_seconds)
-                labeled_losses[name].append(labeled_loss)
+                labeled_losses[name].append(labeled_loss(log_vars))
+                if 'unsup_pseudo_boxes_per_img' in log_vars:
+                    pseudo_boxes[name].append(log_vars['unsup_pseudo_boxes_per_img'].item())
     medians = {name: statistics.median(values) for name, values in seconds.items()}
     same_start = all(len(set(losses)) == 1 for losses in zip(*labeled_losses.values()))
     report = dict(detector=args.detector, device=args.device, threads=torch.get_num_threads(),
@@ -176,6 +185,7 @@ def main() -> None:
                   mum_over_ut=medians['MUM'] / medians['UT'],
                   ut_over_burn_in=medians['UT'] / medians['burn-in'],
                   labeled_loss_per_round=labeled_losses,
+                  pseudo_boxes_per_image=pseudo_boxes,
                   same_start=same_start,
                   breakdown={})
     print(f'{args.detector}, device {args.device}, {torch.get_num_threads()} threads, '
@@ -186,6 +196,9 @@ def main() -> None:
     print(f'UT step / burn-in step = {report["ut_over_burn_in"]:.2f}')
     print('the steps of each round had equal losses on the labeled views (the same start): '
           + ('yes' if same_start else 'NO, the UT and MUM steps are not comparable'))
+    for method, values in pseudo_boxes.items():
+        print(f'{method} steps: median {statistics.median(values):.2f} pseudo-boxes per unlabeled '
+              'image')
     for method in ('UT', 'MUM'):
         total = sum(seconds[method])
         named = {PHASES.get(k, k): v for k, v in phases[method].items() if v > 0}

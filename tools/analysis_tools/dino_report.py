@@ -87,8 +87,8 @@ def leg_commits(run_folder: str) -> List[str]:
         return []
     with open(path, encoding='utf-8') as record_file:
         legs = json.load(record_file)
-    return [f'{leg.get("git_commit") or "unknown"}'[:7] + (' + changes' if leg.get('git_dirty')
-                                                            else '') for leg in legs]
+    return [(leg.get('git_commit') or 'unknown')[:7]
+            + (' + changes' if leg.get('git_dirty') else '') for leg in legs]
 
 
 def gap_sentence(gap: Gap) -> str:
