@@ -1,6 +1,7 @@
 """The DINO demo comparison's tables: docs/dino_demo.md holds what dino_report.py makes from the
 stored results, and the report counts only finished runs of the planned schedule."""
 import json
+import os
 import os.path as osp
 
 import pytest
@@ -34,18 +35,18 @@ def test_only_finished_runs_of_the_planned_schedule_count(tmp_path):
         MUM: {'0': store_run(lane, MUM, 0, 0.3, iterations=1000)}}
     with open(osp.join(lane, 'results.json'), 'w') as summary_file:
         json.dump(summary, summary_file)
-    _write_commits(lane, SUPERVISED, 0, 'a' * 40, 'b' * 40 + '+')
+    _write_commits(lane, SUPERVISED, 0, 'b' * 40 + '+', 'a' * 40)
     runs = dino_report.finished_runs([lane])
     assert list(runs) == [SUPERVISED] and list(runs[SUPERVISED]) == [0]
     numbers = runs[SUPERVISED][0]
     # 2 windows x 20 iterations x 3 s over the 1200 planned iterations: the second leg trained
     # the same iterations again (they count once) and the validation line's time is not training
     assert numbers['seconds_per_iteration'] == pytest.approx(2 * 20 * 3 / 1200)
-    assert numbers['legs'] == 2 and numbers['commits'] == ['aaaaaaa', 'bbbbbbb + changes']
+    assert numbers['legs'] == 2 and numbers['commits'] == ['bbbbbbb + changes', 'aaaaaaa']
     assert 'is running: 1 of its 9 runs have finished' in dino_report.summary_section(runs)
     details = dino_report.details_section(runs).splitlines()
     assert details[2] == ('| 0 | supervised only | 60.0 | 30.0 | 15.0 | 90.0 | 50.0 | 8.00 | '
-                          '0.10 | 2 | aaaaaaa, bbbbbbb + changes |')
+                          '0.10 | 2 | bbbbbbb + changes, aaaaaaa |')  # in leg order
     assert len({line.count('|') for line in details}) == 1  # header, rule and rows align
 
 
@@ -61,7 +62,7 @@ def test_the_table_and_the_gaps_once_every_planned_run_has_finished(tmp_path):
     runs = dino_report.finished_runs([lane])
     section = dino_report.summary_section(runs)
     assert ('| MUM | 3 | 60.0 ± 0.0 | 32.7 ± 2.5 | 16.3 ± 1.3 | 90.0 ± 0.0 | 50.0 ± 0.0 | '
-            '8.00 ± 0.00 | 0.1 |') in section
+            '8.00 ± 0.00 | 0.10 |') in section
     # paired over seeds 0-2: MUM - supervised = +5, -1, +4 points
     assert ('- MUM − supervised only, teacher AP50 on 480 images: +2.7 (larger std 4.0), ahead '
             'on 2 of 3 seeds, paired t-test p = 0.29;') in section
@@ -75,3 +76,12 @@ def test_the_table_and_the_gaps_once_every_planned_run_has_finished(tmp_path):
     _write_commits(lane, MUM, 2, 'd' * 40)
     assert 'trained at ccccccc, ddddddd (the plan has one commit' in dino_report.summary_section(
         dino_report.finished_runs([lane]))
+    os.remove(osp.join(lane, MUM, 'seed2', 'environment.json'))
+    assert 'trained at an unrecorded commit, ccccccc (the plan' in dino_report.summary_section(
+        dino_report.finished_runs([lane]))
+
+
+def test_a_seed_outside_the_plan_is_left_out(tmp_path):
+    lane = str(tmp_path / 'lane')
+    store_comparison(lane, {MUM: {2: 0.3, 3: 0.3}}, iterations=1200)
+    assert list(dino_report.finished_runs([lane])[MUM]) == [2]

@@ -16,7 +16,9 @@ def test_dino_steps_are_timed_and_their_ratios_reported(demo_workspace, tmp_path
     # the DINO models shortened: the tool's path, not DINO's cost, is under test
     result = run_tool([TOOL, '--detector', 'dino', '--rounds', '2', '--out', str(out),
                        '--cfg-options', 'model.detector.encoder.num_layers=1',
-                       'model.detector.decoder.num_layers=2', 'model.detector.num_queries=20'],
+                       'model.detector.decoder.num_layers=2', 'model.detector.num_queries=20',
+                       # the untrained teacher's scores are near the focal prior 0.01
+                       'model.semi_train_cfg.cls_pseudo_thr=0.001'],
                       cwd=demo_workspace, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     assert 'MUM step / UT step = ' in result.stdout
@@ -33,6 +35,7 @@ def test_dino_steps_are_timed_and_their_ratios_reported(demo_workspace, tmp_path
     assert report['same_start'] and 'the same start): yes' in result.stdout
     boxes = report['pseudo_boxes_per_image']  # the same teacher, so the same pseudo-labels
     assert set(boxes) == {'UT', 'MUM'} and boxes['UT'] == boxes['MUM'] and len(boxes['UT']) == 2
+    assert min(boxes['UT']) > 0
     for method in ('UT', 'MUM'):
         shares = report['breakdown'][method]
         assert 'teacher prediction (weak unlabeled view)' in shares

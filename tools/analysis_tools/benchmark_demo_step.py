@@ -10,12 +10,13 @@ batches of the demo data, and times full training steps (preprocessing, losses, 
 step, EMA update; data loading excluded) interleaved round by round: a burn-in step (supervised
 only), a UT step and a MUM step on the same batch. Every step starts from the same weights and
 random state (restored before it), so the UT and MUM steps of a round get the same pseudo-labels
-and differ only by the mixing and unmixing; their equal losses on the labeled views confirm it.
-Prints median seconds, the pseudo-boxes per unlabeled image (with CKPT's teacher and a low
-enough ``model.semi_train_cfg.cls_pseudo_thr``, as many as in training), the ratios MUM / UT
-(target <= 1.05) and UT / burn-in, and where a post-burn-in step spends its time (supervised
-forward, teacher prediction, student forward on the unlabeled batch, backward and the optimiser
-step, EMA, the rest).
+and differ only by the mixing and unmixing (the same permutation in every MUM step); equal
+losses on the labeled views and equal pseudo-boxes confirm it. The thresholds in force are the
+start state's and do not adapt: CKPT's (a teacher-student run's adapted thresholds, as in its
+training), else ``model.semi_train_cfg.cls_pseudo_thr``. Prints median seconds, the pseudo-boxes
+per unlabeled image, the ratios MUM / UT (target <= 1.05) and UT / burn-in, and where a
+post-burn-in step spends its time (supervised forward, teacher prediction, student forward on
+the unlabeled batch, backward and the optimiser step, EMA, the rest).
 --out also records the environment (git commit, packages, CPU; mum/utils/environment.py).
 """
 import argparse
@@ -149,7 +150,11 @@ def main() -> None:
     ut_model, ut_optim, cfg = build(ut_config, args)
     mum_model, mum_optim, _ = build(mum_config, args)
     # the MUM model's state adds the mixing's random state (its data preprocessor's buffers)
-    mum_model.load_state_dict(ut_model.state_dict(), strict=False)
+    keys = mum_model.load_state_dict(ut_model.state_dict(), strict=False)
+    if keys.unexpected_keys or not all(k.startswith('data_preprocessor.')
+                                       for k in keys.missing_keys):
+        raise SystemExit(f'{mum_config} and {ut_config} hold different models: '
+                         f'{keys.unexpected_keys + keys.missing_keys}.')
     start_weights = {'UT': copy.deepcopy(ut_model.state_dict()),
                      'MUM': copy.deepcopy(mum_model.state_dict())}
     burn_in = cfg.model.semi_train_cfg.burn_in_iters
@@ -178,7 +183,9 @@ def main() -> None:
                 if 'unsup_pseudo_boxes_per_img' in log_vars:
                     pseudo_boxes[name].append(log_vars['unsup_pseudo_boxes_per_img'].item())
     medians = {name: statistics.median(values) for name, values in seconds.items()}
-    same_start = all(len(set(losses)) == 1 for losses in zip(*labeled_losses.values()))
+    # the student's weights and random state (labeled losses), the teacher and its thresholds
+    same_start = (all(len(set(losses)) == 1 for losses in zip(*labeled_losses.values()))
+                  and pseudo_boxes['UT'] == pseudo_boxes['MUM'])
     report = dict(detector=args.detector, device=args.device, threads=torch.get_num_threads(),
                   rounds=args.rounds,
                   median_step_seconds=medians,
@@ -194,7 +201,8 @@ def main() -> None:
         print(f'  {name:8s} step: median {value:.3f} s')
     print(f'MUM step / UT step = {report["mum_over_ut"]:.3f}  (target <= 1.05)')
     print(f'UT step / burn-in step = {report["ut_over_burn_in"]:.2f}')
-    print('the steps of each round had equal losses on the labeled views (the same start): '
+    print('the steps of each round had equal losses on the labeled views and the UT and MUM '
+          'steps equal pseudo-boxes (the same start): '
           + ('yes' if same_start else 'NO, the UT and MUM steps are not comparable'))
     for method, values in pseudo_boxes.items():
         print(f'{method} steps: median {statistics.median(values):.2f} pseudo-boxes per unlabeled '

@@ -4,7 +4,8 @@ Reads the runs that compare_methods.py finished and copied into the plan's lane 
 results/dino_demo_lane1, results/dino_demo_lane1_seed2, results/dino_demo_lane2 and
 results/dino_demo_lane2_seed2). A run counts when its folder RUN/seedK holds
 compare_methods.finished and test_data.json (its last teacher scored once on the 480 validation
-images of data/demo_val480) and it trained the planned 1200 iterations.
+images of data/demo_val480), it trained the planned 1200 iterations and its seed is one of the
+plan's (0-2).
 
 Reported as the plan says, with no verdict (three seeds of a CPU demo cannot rank methods): per
 method, the teacher's AP50 on the 120 validation images (the last validation) and on the 480,
@@ -24,7 +25,7 @@ Prints two markdown sections, or with --write replaces them in the documents, be
 
 both in docs/dino_demo.md (README.md links there).
 
-tests/test_docs/test_dino_report.py checks that both documents hold what this prints.
+tests/test_docs/test_dino_report.py checks that docs/dino_demo.md holds what this prints.
 """
 import argparse
 import json
@@ -69,6 +70,8 @@ def finished_runs(results_dirs: Sequence[str]) -> RunResults:
     with their training legs, seconds per iteration and code commits."""
     runs = stored_runs.finished_runs([osp.join(REPO, path) for path in results_dirs],
                                      LAST_ITERATION, METHODS)
+    runs = {run: {seed: numbers for seed, numbers in by_seed.items() if seed in PLANNED_SEEDS}
+            for run, by_seed in runs.items()}
     for by_seed in runs.values():
         for numbers in by_seed.values():
             numbers.update(
@@ -114,10 +117,10 @@ def gap_lines(runs: RunResults) -> List[str]:
 def commits_line(runs: RunResults) -> str:
     """Which code commits trained the runs (the plan: one)."""
     commits = sorted({commit for by_seed in runs.values() for numbers in by_seed.values()
-                      for commit in numbers['commits']})
-    if len(commits) == 1:
+                      for commit in numbers['commits'] or ['an unrecorded commit']})
+    if len(commits) == 1 and commits != ['an unrecorded commit']:
         return f'Every run was trained at commit {commits[0]}.'
-    return ('The runs were trained at ' + (', '.join(commits) or 'unrecorded commits')
+    return ('The runs were trained at ' + ', '.join(commits)
             + ' (the plan has one commit: see the rows below).')
 
 
@@ -139,7 +142,7 @@ def summary_section(runs: RunResults) -> str:
                  for key in (VAL_AP50, HELD_OUT_AP50, 'test-data teacher AP',
                              'pseudo precision', 'pseudo recall')]
         cells += [mean_std([v['pseudo-boxes / img'] for v in values], percent=False),
-                  f'{np.mean([v["seconds_per_iteration"] for v in values]):.1f}']
+                  f'{np.mean([v["seconds_per_iteration"] for v in values]):.2f}']
         lines.append(f'| {METHODS[run]} | {len(values)} | ' + ' | '.join(cells) + ' |')
     lines += ['', *gap_lines(runs), '', commits_line(runs)]
     return '\n'.join(lines) + '\n'
@@ -164,7 +167,7 @@ def details_section(runs: RunResults) -> str:
             boxes = numbers['pseudo-boxes / img']
             cells += ['n/a' if boxes is None else f'{boxes:.2f}',
                       f'{numbers["seconds_per_iteration"]:.2f}', str(numbers['legs']),
-                      ', '.join(sorted(set(numbers['commits']))) or 'n/a']
+                      ', '.join(dict.fromkeys(numbers['commits'])) or 'n/a']  # leg order
             lines.append(f'| {seed} | {METHODS[run]} | ' + ' | '.join(cells) + ' |')
     gaps = gap_lines(runs)
     if gaps:
