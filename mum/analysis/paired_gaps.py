@@ -26,6 +26,15 @@ class Gap(NamedTuple):
     def above_larger_std(self) -> bool:
         return self.difference > self.larger_std
 
+    def in_words(self, unit: str = '', seed_word: str = 'seeds') -> str:
+        """The gap in percentage points of a fraction metric, for a report: e.g. '+3.2 AP50
+        (larger std 4.4), ahead on 5 of 5 folds, paired t-test p = 0.015' (``unit`` ' AP50',
+        ``seed_word`` 'folds')."""
+        p_value = 'undefined' if self.p_value is None else f'{self.p_value:.2g}'
+        return (f'{100 * self.difference:+.1f}{unit} (larger std {100 * self.larger_std:.1f}), '
+                f'ahead on {self.seeds_ahead} of {self.seeds} {seed_word}, paired t-test '
+                f'p = {p_value}')
+
 
 def paired_gap(results: Dict[str, Dict[int, dict]], lower: str, higher: str,
                metric: str) -> Optional[Gap]:

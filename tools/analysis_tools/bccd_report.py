@@ -33,7 +33,7 @@ from mum.analysis import stored_runs
 from mum.analysis.generated_sections import write_or_print
 from mum.analysis.logs import read_run_scalars
 from mum.analysis.mean_std import mean_std, percent
-from mum.analysis.paired_gaps import Gap, paired_gap
+from mum.analysis.paired_gaps import paired_gap
 from mum.analysis.stored_runs import HELD_OUT_AP50, RunResults
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -108,25 +108,18 @@ def folds_text(folds: Sequence[int]) -> str:
     return ', '.join(map(str, folds))
 
 
-def gap_sentence(gap: Gap) -> str:
-    """The gap's numbers in words, AP50 points."""
-    p_value = 'undefined' if gap.p_value is None else f'{gap.p_value:.2g}'
-    return (f'{100 * gap.difference:+.1f} AP50 (larger std {100 * gap.larger_std:.1f}), ahead on '
-            f'{gap.seeds_ahead} of {gap.seeds} folds, paired t-test p = {p_value}')
-
-
 def criterion_lines(runs: RunResults) -> List[str]:
     """The plan's criterion: a verdict per CRITERION_PAIRS, numbers only for REPORTED_PAIRS."""
     lines = []
     for lower, higher in CRITERION_PAIRS:
         gap = paired_gap(runs, lower, higher, CRITERION_METRIC)
         helps = gap.above_larger_std and gap.seeds_ahead >= MIN_FOLDS_AHEAD
-        lines.append(f'- {METHODS[higher]} − {METHODS[lower]}: {gap_sentence(gap)}: '
+        lines.append(f'- {METHODS[higher]} − {METHODS[lower]}: {gap.in_words(" AP50", "folds")}: '
                      f'**{"MUM helps" if helps else "no gain shown"}**.')
     for lower, higher in REPORTED_PAIRS:
         gap = paired_gap(runs, lower, higher, CRITERION_METRIC)
         lines.append(f'- {METHODS[higher]} − {METHODS[lower]} (no verdict planned): '
-                     f'{gap_sentence(gap)}.')
+                     f'{gap.in_words(" AP50", "folds")}.')
     return lines
 
 

@@ -37,7 +37,7 @@ import numpy as np
 from mum.analysis import stored_runs
 from mum.analysis.generated_sections import write_or_print
 from mum.analysis.mean_std import mean_std, percent
-from mum.analysis.paired_gaps import Gap, paired_gap
+from mum.analysis.paired_gaps import paired_gap
 from mum.analysis.stored_runs import ENVIRONMENT_RECORD, HELD_OUT_AP50, RunResults
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -94,13 +94,6 @@ def leg_commits(run_folder: str) -> List[str]:
             + (' + changes' if leg.get('git_dirty') else '') for leg in legs]
 
 
-def gap_sentence(gap: Gap) -> str:
-    """The gap's numbers in words, AP50 points."""
-    p_value = 'undefined' if gap.p_value is None else f'{gap.p_value:.2g}'
-    return (f'{100 * gap.difference:+.1f} (larger std {100 * gap.larger_std:.1f}), ahead on '
-            f'{gap.seeds_ahead} of {gap.seeds} seeds, paired t-test p = {p_value}')
-
-
 def gap_lines(runs: RunResults) -> List[str]:
     """MUM against each baseline on both AP50s, over the seeds both have finished."""
     lines = []
@@ -110,7 +103,7 @@ def gap_lines(runs: RunResults) -> List[str]:
         if held_out is None or val is None:
             continue
         lines.append(f'- {METHODS[higher]} − {METHODS[lower]}, teacher AP50 on 480 images: '
-                     f'{gap_sentence(held_out)}; on 120 images: {gap_sentence(val)}.')
+                     f'{held_out.in_words()}; on 120 images: {val.in_words()}.')
     return lines
 
 
