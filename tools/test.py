@@ -9,8 +9,8 @@ import os.path as osp
 from mmengine.config import Config
 
 from mum.engine.runner import UNSAFE_FLAG, MUMRunner, allow_unsafe_load, prepare_cpu_distributed
-from mum.utils import (add_runner_arguments, check_evaluator_files, errors_in_one_sentence,
-                       format_config_once, load_config, parse_runner_args)
+from mum.utils import (add_runner_arguments, errors_in_one_sentence, format_config_once,
+                       load_config, parse_runner_args)
 
 
 def parse_args() -> argparse.Namespace:
@@ -49,7 +49,6 @@ def build_config(args: argparse.Namespace) -> Config:
     if args.out is not None:
         cfg.test_evaluator = [*_as_list(cfg.test_evaluator),
                               dict(type='DumpDetResults', out_file_path=args.out)]
-    check_evaluator_files(cfg, 'test_evaluator')
     prepare_cpu_distributed(cfg, args.launcher)
     return cfg
 

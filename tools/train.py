@@ -14,8 +14,8 @@ from mmengine.registry import RUNNERS
 from mum.engine.hooks.safe_checkpoint_hook import last_complete_checkpoint
 from mum.engine.hooks.stop_signal_hook import TrainingInterrupted
 from mum.engine.runner import UNSAFE_FLAG, MUMRunner, allow_unsafe_load, prepare_cpu_distributed
-from mum.utils import (add_runner_arguments, check_evaluator_files, errors_in_one_sentence,
-                       format_config_once, load_config, parse_runner_args)
+from mum.utils import (add_runner_arguments, errors_in_one_sentence, format_config_once,
+                       load_config, parse_runner_args)
 
 # the devices on which mmengine's AmpOptimWrapper (--amp) runs
 AMP_DEVICES = ('cuda', 'npu', 'mlu', 'musa')
@@ -61,8 +61,6 @@ def build_config(args: argparse.Namespace) -> Config:
     elif args.resume is not None:
         cfg.resume = True
         cfg.load_from = args.resume
-    if cfg.get('val_cfg'):
-        check_evaluator_files(cfg, 'val_evaluator')
     prepare_cpu_distributed(cfg, args.launcher)
     return cfg
 

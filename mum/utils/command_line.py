@@ -85,29 +85,6 @@ def load_config(config_path: str, cfg_options: Optional[dict], work_dir: Optiona
     return cfg
 
 
-def check_evaluator_files(cfg: Config, key: str) -> None:
-    """Refuses a missing local ``ann_file`` of the evaluator under ``key`` (one metric or a list)
-    before anything is built; mmdet's CocoMetric would stop with a bare ``[Errno 2]``.
-
-    Args:
-        cfg (Config): The tool's config.
-        key (str): ``'val_evaluator'`` (train.py, with a validation loop) or
-            ``'test_evaluator'`` (test.py).
-
-    Raises:
-        SystemExit: With one sentence naming the key and the file.
-    """
-    evaluator = cfg.get(key)
-    metrics = evaluator if isinstance(evaluator, (list, tuple)) else [evaluator]
-    for index, metric in enumerate(metrics):
-        ann_file = metric.get('ann_file') if isinstance(metric, dict) else None
-        if ann_file and '://' not in ann_file and not osp.isfile(ann_file):
-            where = f'{key}[{index}]' if metrics is evaluator else key
-            raise SystemExit(f'{where}.ann_file {ann_file!r} does not exist: the metric reads the '
-                             'ground truth from it; point it at the annotation file of the '
-                             'dataloader it scores, or make that file first.')
-
-
 def persistent_workers_need_workers(cfg: Config) -> List[str]:
     """Sets ``persistent_workers=False`` on every dataloader with ``num_workers=0``.
 

@@ -25,6 +25,8 @@ SHORT = ['train_cfg.val_interval=100', 'default_hooks.logger.interval=1',
 
 SIGNAL_HOOK = '''
 import os
+import subprocess
+import sys
 
 from mmdet.registry import HOOKS
 from mmengine.hooks import Hook
@@ -41,10 +43,26 @@ class SignalDuringSaveHook(Hook):
     def before_save_checkpoint(self, runner, checkpoint):
         if runner.iter + 1 == self.iteration:
             os.kill(os.getpid(), self.signum)
+
+
+@HOOKS.register_module()
+class SignalProcessGroupHook(Hook):
+    """Sends ``signum`` to every process of this process group (the DataLoader workers too),
+    as a scheduler's pre-emption does, when iteration ``iteration`` (1-based) starts."""
+
+    def __init__(self, signum, iteration):
+        self.signum, self.iteration = signum, iteration
+
+    def before_train_iter(self, runner, batch_idx, data_batch=None):
+        if runner.iter + 1 == self.iteration:
+            # from another process, as a scheduler sends it: torch's workers take a SIGTERM
+            # from their parent (the main process) as its order to exit quietly
+            subprocess.run([sys.executable, '-c',
+                            f'import os; os.killpg({os.getpgrp()}, {int(self.signum)})'])
 '''
 
 
-def _signal_config(tmp_path, signum, iteration):
+def _signal_config(tmp_path, signum, iteration, hook='SignalDuringSaveHook'):
     (tmp_path / 'signal_during_save_hook.py').write_text(SIGNAL_HOOK)
     config = tmp_path / 'signal_demo.py'
     config.write_text(
@@ -52,19 +70,21 @@ def _signal_config(tmp_path, signum, iteration):
         "custom_imports = dict(imports=['mum', 'signal_during_save_hook'], "
         "allow_failed_imports=False)\n"
         # the EMA hook only: no gallery drawn after training
-        "custom_hooks = [_base_.custom_hooks[0], dict(type='SignalDuringSaveHook', "
+        f"custom_hooks = [_base_.custom_hooks[0], dict(type={hook!r}, "
         f"signum={int(signum)}, iteration={iteration})]\n")
     return str(config)
 
 
 def _train(config, work_dir, cwd, *options):
     """tools/train.py CONFIG on the tiny demo data, with the SHORT run's and these options; the
-    folder of CONFIG is on PYTHONPATH (for the signal hook)."""
+    folder of CONFIG is on PYTHONPATH (for the signal hooks). It runs in a session of its own,
+    so that a signal to its process group reaches it and its DataLoader workers only."""
     env = dict(os.environ, PYTHONWARNINGS='ignore',
                PYTHONPATH=f'{osp.dirname(config)}:{os.environ.get("PYTHONPATH", "")}')
     args = [sys.executable, TRAIN, config, '--work-dir', work_dir, '--cfg-options', *SHORT,
             *options]
-    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=TIMEOUT)
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=TIMEOUT,
+                          start_new_session=True)
 
 
 @pytest.mark.slow
@@ -136,18 +156,32 @@ def test_a_class_missing_from_the_validation_file_is_refused_before_training(dem
 
 
 @pytest.mark.parametrize('tool', ['train', 'test'])
-def test_a_missing_evaluator_file_is_refused_before_anything_is_built(tool, tmp_path):
+def test_a_missing_evaluator_file_is_refused_before_training_or_testing(
+        tool, demo_workspace, tmp_path):
+    config = tiny_mum_config(demo_workspace, str(tmp_path))
     absent = str(tmp_path / 'instances_val.json')
     key = 'val_evaluator' if tool == 'train' else 'test_evaluator'
-    # the checkpoint is only checked to exist before the config: any file will do
-    args = (['train.py', CONFIG] if tool == 'train' else ['test.py', CONFIG, CONFIG])
+    # the checkpoint is loaded after the test loop is built: any existing file will do
+    args = ['train.py', config] if tool == 'train' else ['test.py', config, CONFIG]
     with pytest.raises(SystemExit) as exit_info:
         run_in_process(*args, '--work-dir', tmp_path / 'wd', '--cfg-options',
                        f'{key}.ann_file={absent}')
     assert exit_info.value.code == (
         f"{key}.ann_file '{absent}' does not exist: the metric reads the ground truth from it; "
         'point it at the annotation file of the dataloader it scores, or make that file first.')
-    assert not (tmp_path / 'wd').exists()
+    assert not list((tmp_path / 'wd').glob('*.pth'))
+
+
+@pytest.mark.slow
+def test_the_main_job_starts_where_the_demo_data_is_not_made_yet(tmp_path):
+    # the README's main job on a fresh clone: the datasets write data/demo/ on first use, the
+    # evaluator's val.json among it, so its ann_file is checked only once they are built
+    fresh = tmp_path / 'fresh'
+    config = tiny_mum_config(str(fresh), str(tmp_path))
+    run_in_process('train.py', config, '--work-dir', tmp_path / 'wd', '--cfg-options',
+                   'train_cfg.max_iters=1', *SHORT)
+    assert (fresh / 'data' / 'demo' / 'annotations' / 'val.json').is_file()
+    assert (tmp_path / 'wd' / 'iter_1.pth').is_file()
 
 
 def test_a_file_as_work_dir_is_refused_in_one_sentence(tmp_path):
@@ -248,6 +282,23 @@ def test_sigterm_writes_a_final_checkpoint_then_resume_continues(sigterm_run):
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     assert 'resumed epoch: 0, iter: 3' in resumed.stdout
     assert f'Iter(train) [{MAX_ITERS}/{MAX_ITERS}]' in resumed.stdout
+
+
+@pytest.mark.slow
+def test_sigterm_to_the_process_group_with_dataloader_workers_writes_a_final_checkpoint(
+        demo_workspace, tmp_path):
+    # a scheduler's pre-emption signals the DataLoader workers too: they must not die of it
+    # (the main process would crash on the lost worker before its final checkpoint)
+    config = _signal_config(tmp_path, signal.SIGTERM, iteration=2, hook='SignalProcessGroupHook')
+    work_dir = str(tmp_path / 'wd')
+    result = _train(config, work_dir, demo_workspace, 'train_cfg.max_iters=3',
+                    'train_dataloader.num_workers=1', 'train_dataloader.persistent_workers=True')
+    assert result.returncode == 128 + signal.SIGTERM, result.stderr[-3000:]
+    assert result.stderr.strip().splitlines()[-1] == (
+        f'SIGTERM after iteration 2: training stopped; the last complete checkpoint is '
+        f'{work_dir}/iter_2.pth; continue with --resume.')
+    assert 'Traceback' not in result.stdout + result.stderr
+    assert sorted(p for p in os.listdir(work_dir) if p.endswith('.pth')) == ['iter_2.pth']
 
 
 @pytest.mark.slow

@@ -1,6 +1,6 @@
 """mmengine's Runner with checkpoint files handled safely: written atomically, refused by name
 when unreadable or when their shapes do not fit the model, and a clear line when there is none;
-one training run per work dir; no evaluation on an empty set."""
+one training run per work dir; no evaluation on an empty set or without its annotation file."""
 import logging
 import os
 import os.path as osp
@@ -11,13 +11,19 @@ from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 from mmengine.runner.checkpoint import _load_checkpoint, _load_checkpoint_to_model
+from torch.utils.data import DataLoader
 
 from .weights_only_loading import CheckpointFileError
 from .work_dir_lock import WorkDirLock
+from .worker_signals import WorkerIgnoresSigterm
 
 
 class EmptyEvaluationSetError(ValueError):
     """The validation or test dataset has no image."""
+
+
+class MissingAnnotationFileError(FileNotFoundError):
+    """An evaluator's ``ann_file`` (the ground truth it scores against) does not exist."""
 
 
 class MUMRunner(Runner):
@@ -36,12 +42,18 @@ class MUMRunner(Runner):
       with one warning line saying so.
     * ``train`` holds the work dir's :class:`WorkDirLock` (main process): a second run on the
       same work dir is refused naming the PID and host of the first.
+    * DataLoader workers ignore SIGTERM (:mod:`.worker_signals`), so a SIGTERM sent to every
+      process of the job stops training through StopSignalHook, with its final checkpoint.
     * a validation or test dataset without any image is refused by name when its loop is
       built (before training), instead of a ZeroDivisionError at the first evaluation.
+    * an evaluator whose local ``ann_file`` does not exist is refused by key and file when its
+      loop is built, instead of mmdet's CocoMetric's bare ``[Errno 2]``. The loop builds its
+      dataloader first, so a file that a dataset writes on first use (the demo's) is there.
 
     Checkpoints are loaded with ``weights_only=True`` (:mod:`.weights_only_loading`).
     """
     refuse_shape_mismatch = False
+    _evaluator_key = 'evaluator'  # the config key of the evaluator being built, for messages
 
     def load_or_resume(self) -> None:
         """mmengine's, warning in one line when there is no checkpoint to resume."""
@@ -64,17 +76,36 @@ class MUMRunner(Runner):
             if lock is not None:
                 lock.release()
 
+    @staticmethod
+    def build_dataloader(dataloader: Union[DataLoader, dict],
+                         seed: Optional[int] = None,
+                         diff_rank_seed: bool = False) -> DataLoader:
+        """mmengine's, with workers that leave SIGTERM to the main process."""
+        loader = Runner.build_dataloader(dataloader, seed=seed, diff_rank_seed=diff_rank_seed)
+        if loader.num_workers > 0 and not isinstance(loader.worker_init_fn, WorkerIgnoresSigterm):
+            loader.worker_init_fn = WorkerIgnoresSigterm(loader.worker_init_fn)
+        return loader
+
     def build_val_loop(self, loop):
-        """mmengine's, refusing a validation dataset without images."""
+        """mmengine's, refusing a validation dataset without images or its annotation file."""
+        self._evaluator_key = 'val_evaluator'
         loop = super().build_val_loop(loop)
         _refuse_empty(loop, 'validation')
         return loop
 
     def build_test_loop(self, loop):
-        """mmengine's, refusing a test dataset without images."""
+        """mmengine's, refusing a test dataset without images or its annotation file."""
+        self._evaluator_key = 'test_evaluator'
         loop = super().build_test_loop(loop)
         _refuse_empty(loop, 'test')
         return loop
+
+    def build_evaluator(self, evaluator):
+        """mmengine's, refusing a missing local ``ann_file`` by key and file (see the class
+        doc)."""
+        if isinstance(evaluator, (dict, list)):
+            _refuse_missing_ann_files(evaluator, self._evaluator_key)
+        return super().build_evaluator(evaluator)
 
     def resume(self, filename: str, *args, **kwargs) -> None:
         """mmengine's resume; a checkpoint whose shapes differ from the model is refused."""
@@ -135,6 +166,22 @@ def _refuse_empty(loop, split: str) -> None:
         raise EmptyEvaluationSetError(
             f'The {split} set {source} has no image: give an annotation file that lists at '
             'least one image.')
+
+
+def _refuse_missing_ann_files(evaluator: Union[dict, list], key: str) -> None:
+    """Raises MissingAnnotationFileError when a metric of ``evaluator`` (one metric config, a
+    list of them, or an Evaluator config with ``metrics``) names a local ``ann_file`` that does
+    not exist; ``key`` is its config key."""
+    metrics = evaluator.get('metrics', evaluator) if isinstance(evaluator, dict) else evaluator
+    listed = isinstance(metrics, (list, tuple))
+    for index, metric in enumerate(metrics if listed else [metrics]):
+        ann_file = metric.get('ann_file') if isinstance(metric, dict) else None
+        if ann_file and '://' not in ann_file and not osp.isfile(ann_file):
+            where = f'{key}[{index}]' if listed else key
+            raise MissingAnnotationFileError(
+                f'{where}.ann_file {ann_file!r} does not exist: the metric reads the ground '
+                'truth from it; point it at the annotation file of the dataloader it scores, or '
+                'make that file first.')
 
 
 def _check_shapes(model, checkpoint: dict, filename: str) -> None:
