@@ -1,11 +1,10 @@
 """Builds the demo configs' model and real training batches on the tiny test copy of the data."""
 import os.path as osp
 
+from conftest import REPO, TINY_DEMO
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmengine.runner import Runner
-
-from conftest import REPO, TINY_DEMO
 
 
 def demo_config(name: str, data_dir: str) -> Config:

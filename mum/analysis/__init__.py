@@ -5,8 +5,7 @@ Not imported by ``import mum``: the training path does not need it.
 from .checkpoint import (CheckpointError, build_detector, config_from_checkpoint,
                          detector_state_dict, is_semi_state_dict, load_checkpoint_file,
                          plain_checkpoint, plain_detector_config, unwrap_unmix_necks)
-from .logs import (LogError, merge_start_scalars, read_run_scalars, read_scalars,
-                   run_scalars_files)
+from .logs import LogError, merge_start_scalars, read_run_scalars, read_scalars, run_scalars_files
 from .mean_std import mean_std
 from .recall_by_kind import RecallByKind, RecallCount, object_kinds, recall_by_kind
 from .tile_statistics import (SIZE_BUCKETS, TileSpanStatistics, pipeline_geometry,

@@ -16,6 +16,7 @@ import torch
 from mmdet.structures.bbox import bbox_overlaps
 
 from mum.evaluation.pseudo_label_quality import greedy_match
+
 from .tile_statistics import SIZE_BUCKETS, size_buckets
 
 

@@ -5,11 +5,11 @@ import re
 import numpy as np
 import pytest
 from mmcv.transforms import Compose
-
 from mmdet.registry import TRANSFORMS
+
 from mum.datasets.transforms import strong_aug
-from mum.datasets.transforms.strong_aug import (ColorJitter, RandomErasingArea,
-                                                RandomGaussianBlur, RandomLumaGrayscale)
+from mum.datasets.transforms.strong_aug import (ColorJitter, RandomErasingArea, RandomGaussianBlur,
+                                                RandomLumaGrayscale)
 
 RED_BGR = (0, 0, 255)
 BLUE_BGR = (255, 0, 0)

@@ -11,8 +11,8 @@ import pytest
 from conftest import REPO, exit_in_process
 from test_voc_to_coco import VOC_TOOL, voc_xml
 
-from mum.datasets.voc_folder_to_coco import (convert_voc_folder, named_files,
-                                             voc_folder_image_ids, write_voc_folder)
+from mum.datasets.voc_folder_to_coco import (convert_voc_folder, named_files, voc_folder_image_ids,
+                                             write_voc_folder)
 from mum.datasets.voc_to_coco import VOCConversionError
 
 LOGGER = 'mum.datasets.voc_folder_to_coco'

@@ -5,10 +5,9 @@ import os.path as osp
 import pytest
 from conftest import REPO, import_tool
 from stored_comparisons import store_comparison
+from test_readme import MAX_README_LINES
 
 from mum.analysis.generated_sections import section_in, stale_sections
-
-from test_readme import MAX_README_LINES
 
 thresholds_report = import_tool('analysis_tools/thresholds_report.py')
 bccd_report = import_tool('analysis_tools/bccd_report.py')

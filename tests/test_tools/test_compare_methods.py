@@ -7,9 +7,9 @@ import shutil
 import subprocess
 
 import pytest
-from mmengine.config import Config
 from analysis_helpers import run_tool as run_in_process
 from conftest import REPO, exit_in_process, import_tool, run_tool
+from mmengine.config import Config
 
 from mum.datasets.demo_data import generate_demo_dataset
 

@@ -9,8 +9,9 @@ plain string, which weights-only unpickling accepts: the tools must never execut
 
 import pytest
 import torch
+from analysis_helpers import CopyingPayload
 from analysis_helpers import run_tool as run_in_process
-from analysis_helpers import CopyingPayload, semi_checkpoint, tiny_mum_config, val_images
+from analysis_helpers import semi_checkpoint, tiny_mum_config, val_images
 
 from mum.engine.runner import allow_unsafe_load
 

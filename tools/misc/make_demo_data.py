@@ -10,8 +10,7 @@ import time
 
 from tqdm import tqdm
 
-from mum.datasets.demo_data import (DEMO_CLASSES, DEMO_SPLITS, DemoDatasetSpec,
-                                    generate_demo_dataset)
+from mum.datasets.demo_data import DEMO_CLASSES, DEMO_SPLITS, DemoDatasetSpec, generate_demo_dataset
 
 
 def parse_args() -> argparse.Namespace:
