@@ -83,7 +83,8 @@ class MUMRunner(Runner):
         """mmengine's, with workers that leave SIGTERM to the main process."""
         loader = Runner.build_dataloader(dataloader, seed=seed, diff_rank_seed=diff_rank_seed)
         if loader.num_workers > 0 and not isinstance(loader.worker_init_fn, WorkerIgnoresSigterm):
-            loader.worker_init_fn = WorkerIgnoresSigterm(loader.worker_init_fn)
+            loader.worker_init_fn = WorkerIgnoresSigterm(loader.worker_init_fn,
+                                                         loader.multiprocessing_context)
         return loader
 
     def build_val_loop(self, loop):

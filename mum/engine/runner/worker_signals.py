@@ -13,6 +13,7 @@ import atexit
 import multiprocessing
 import os
 import signal
+from multiprocessing.context import BaseContext
 from typing import Callable, Optional
 
 
@@ -25,11 +26,16 @@ class WorkerIgnoresSigterm:
     Args:
         init_fn (callable, optional): The loader's ``worker_init_fn``; called with the worker
             id.
+        context (multiprocessing context, optional): The loader's ``multiprocessing_context``;
+            None for the default start method. The flag is made in it, so that a ``spawn``
+            worker can open it.
     """
 
-    def __init__(self, init_fn: Optional[Callable[[int], None]] = None) -> None:
+    def __init__(self,
+                 init_fn: Optional[Callable[[int], None]] = None,
+                 context: Optional[BaseContext] = None) -> None:
         self.init_fn = init_fn
-        self.main_exiting = multiprocessing.Event()
+        self.main_exiting = (context or multiprocessing.get_context()).Event()
         # atexit runs last-registered first: this runs before multiprocessing's own exit
         # function, which sends SIGTERM to the workers still alive and waits for them
         atexit.register(self.main_exiting.set)
