@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # SLURM training: tools/slurm_train.sh PARTITION JOB_NAME CONFIG WORK_DIR [train.py options]
 # GPUS (default 8), GPUS_PER_NODE (default 8), CPUS_PER_TASK (default 5) and SRUN_ARGS may be set.
+# Pre-emption or scancel sends SIGTERM to every process of the job: each rank finishes its
+# iteration, a checkpoint of it is written, and the same command with --resume continues.
+# Slurm's KillWait (30 s by default) must outlast one iteration and a save.
 set -x
 
 PARTITION=$1

@@ -56,6 +56,18 @@ def test_sigterm_mid_iteration_writes_a_final_checkpoint(tmp_path):
     assert resumed.iter == 6
 
 
+def test_under_ddp_the_ranks_leave_after_the_final_checkpoint_is_written(tmp_path,
+                                                                         monkeypatch):
+    # mmengine's barrier, a no-op in one process, stands for the other ranks' wait
+    written_at_barrier = []
+    monkeypatch.setattr('mum.engine.hooks.stop_signal_hook.barrier',
+                        lambda: written_at_barrier.append(_checkpoints(tmp_path)))
+    runner = _runner(tmp_path, _SendSignal(signal.SIGTERM, iteration=3))
+    with pytest.raises(TrainingInterrupted):
+        runner.train()
+    assert written_at_barrier == [['iter_2.pth', 'iter_3.pth']]
+
+
 def test_ctrl_c_during_a_save_lets_it_complete_and_writes_no_other(tmp_path):
     runner = _runner(tmp_path, _SendSignal(signal.SIGINT, iteration=2, during_save=True))
     with pytest.raises(TrainingInterrupted, match=r'^Ctrl-C \(SIGINT\) after iteration 2: '

@@ -6,7 +6,7 @@ from typing import Optional
 
 import torch
 from mmdet.registry import HOOKS
-from mmengine.dist import all_reduce, get_world_size
+from mmengine.dist import all_reduce, barrier, get_world_size
 from mmengine.hooks import CheckpointHook, Hook
 from mmengine.runner import Runner
 
@@ -38,7 +38,9 @@ class StopSignalHook(Hook):
     just wrote one), and :class:`TrainingInterrupted` is raised naming the last complete
     checkpoint; ``--resume`` then continues from there. Ctrl-C stops without writing one; a
     second Ctrl-C interrupts at once (KeyboardInterrupt). Under DDP the ranks agree on the stop
-    (one all-reduce of the flag per iteration), so they stop at the same iteration.
+    (one all-reduce of the flag per iteration), so they stop at the same iteration, and they
+    leave together once rank 0 has written the final checkpoint (a rank that exits first would
+    have a launcher such as ``srun --kill-on-bad-exit`` kill rank 0 in the middle of the save).
     """
     priority = 'LOWEST'  # after CheckpointHook (VERY_LOW) of the same iteration
 
@@ -78,6 +80,7 @@ class StopSignalHook(Hook):
         completed = runner.iter + 1
         if requested == signal.SIGTERM:
             self._save_final_checkpoint(runner, completed)
+            barrier()
         self._restore_handlers()
         last = last_complete_checkpoint(runner.work_dir)
         raise TrainingInterrupted(
