@@ -9,7 +9,7 @@ import torch
 from toy_runner import toy_runner
 
 from mum.engine.hooks import CheckpointSaveError, SafeCheckpointHook
-from mum.engine.runner import CheckpointFileError, MUMRunner
+from mum.engine.runner import CheckpointFileError, MissingAnnotationFileError, MUMRunner
 
 
 def _log(runner):
@@ -96,3 +96,26 @@ def test_validation_without_training_keeps_no_best_checkpoint(tmp_path):
     runner = toy_runner(tmp_path, MUMRunner, validate=True, default_hooks=dict(checkpoint=hook))
     assert runner.val() == dict(score=1.0)
     assert not glob.glob(str(tmp_path / '*.pth'))
+
+
+@pytest.mark.parametrize('loop, shape, key', [
+    ('val', 'metric', 'val_evaluator'),
+    ('test', 'list', 'test_evaluator[1]'),
+    ('val', 'evaluator', 'val_evaluator.metrics'),
+    ('val', 'evaluator-list', 'val_evaluator.metrics[0]'),
+])
+def test_a_missing_evaluator_file_is_named_by_its_config_key(loop, shape, key, tmp_path):
+    absent = str(tmp_path / 'instances_val.json')
+    metric = dict(type='CocoMetric', ann_file=absent)
+    evaluator = {'metric': metric, 'list': [dict(type='DumpDetResults'), metric],
+                 'evaluator': dict(metrics=metric), 'evaluator-list': dict(metrics=[metric])}
+    runner = toy_runner(tmp_path, MUMRunner)
+    loader = dict(dataset=[dict(inputs=torch.ones(1))], batch_size=1,
+                  sampler=dict(type='DefaultSampler', shuffle=False),
+                  collate_fn=dict(type='pseudo_collate'))
+    build_loop = runner.build_val_loop if loop == 'val' else runner.build_test_loop
+    with pytest.raises(MissingAnnotationFileError) as error:
+        build_loop(dict(type='ValLoop' if loop == 'val' else 'TestLoop', dataloader=loader,
+                        evaluator=evaluator[shape]))
+    assert str(error.value).startswith(f"{key}.ann_file '{absent}' does not exist")
+    assert runner._evaluator_key == 'evaluator'  # a later evaluator is not named after it

@@ -1,10 +1,11 @@
 """mmengine's Runner with checkpoint files handled safely: written atomically, refused by name
 when unreadable or when their shapes do not fit the model, and a clear line when there is none;
 one training run per work dir; no evaluation on an empty set or without its annotation file."""
+import contextlib
 import logging
 import os
 import os.path as osp
-from typing import Callable, Optional, Union
+from typing import Callable, Iterator, Optional, Union
 
 from mmengine.dist import is_main_process, master_only
 from mmengine.logging import print_log
@@ -42,8 +43,9 @@ class MUMRunner(Runner):
       with one warning line saying so.
     * ``train`` holds the work dir's :class:`WorkDirLock` (main process): a second run on the
       same work dir is refused naming the PID and host of the first.
-    * DataLoader workers ignore SIGTERM (:mod:`.worker_signals`), so a SIGTERM sent to every
-      process of the job stops training through StopSignalHook, with its final checkpoint.
+    * DataLoader workers ignore a SIGTERM that does not come from the main process
+      (:mod:`.worker_signals`), so a SIGTERM sent to every process of the job stops training
+      through StopSignalHook, with its final checkpoint.
     * a validation or test dataset without any image is refused by name when its loop is
       built (before training), instead of a ZeroDivisionError at the first evaluation.
     * an evaluator whose local ``ann_file`` does not exist is refused by key and file when its
@@ -53,7 +55,7 @@ class MUMRunner(Runner):
     Checkpoints are loaded with ``weights_only=True`` (:mod:`.weights_only_loading`).
     """
     refuse_shape_mismatch = False
-    _evaluator_key = 'evaluator'  # the config key of the evaluator being built, for messages
+    _evaluator_key = 'evaluator'  # the config key of the evaluator being built (messages)
 
     def load_or_resume(self) -> None:
         """mmengine's, warning in one line when there is no checkpoint to resume."""
@@ -80,26 +82,34 @@ class MUMRunner(Runner):
     def build_dataloader(dataloader: Union[DataLoader, dict],
                          seed: Optional[int] = None,
                          diff_rank_seed: bool = False) -> DataLoader:
-        """mmengine's, with workers that leave SIGTERM to the main process."""
+        """mmengine's, with workers that take SIGTERM from the main process only."""
         loader = Runner.build_dataloader(dataloader, seed=seed, diff_rank_seed=diff_rank_seed)
         if loader.num_workers > 0 and not isinstance(loader.worker_init_fn, WorkerIgnoresSigterm):
-            loader.worker_init_fn = WorkerIgnoresSigterm(loader.worker_init_fn,
-                                                         loader.multiprocessing_context)
+            loader.worker_init_fn = WorkerIgnoresSigterm(loader.worker_init_fn)
         return loader
 
     def build_val_loop(self, loop):
         """mmengine's, refusing a validation dataset without images or its annotation file."""
-        self._evaluator_key = 'val_evaluator'
-        loop = super().build_val_loop(loop)
+        with self._building_evaluator_of('val_evaluator'):
+            loop = super().build_val_loop(loop)
         _refuse_empty(loop, 'validation')
         return loop
 
     def build_test_loop(self, loop):
         """mmengine's, refusing a test dataset without images or its annotation file."""
-        self._evaluator_key = 'test_evaluator'
-        loop = super().build_test_loop(loop)
+        with self._building_evaluator_of('test_evaluator'):
+            loop = super().build_test_loop(loop)
         _refuse_empty(loop, 'test')
         return loop
+
+    @contextlib.contextmanager
+    def _building_evaluator_of(self, key: str) -> Iterator[None]:
+        """Names the evaluator that a loop builds, for build_evaluator's messages."""
+        self._evaluator_key = key
+        try:
+            yield
+        finally:
+            self._evaluator_key = 'evaluator'
 
     def build_evaluator(self, evaluator):
         """mmengine's, refusing a missing local ``ann_file`` by key and file (see the class
@@ -173,14 +183,17 @@ def _refuse_missing_ann_files(evaluator: Union[dict, list], key: str) -> None:
     """Raises MissingAnnotationFileError when a metric of ``evaluator`` (one metric config, a
     list of them, or an Evaluator config with ``metrics``) names a local ``ann_file`` that does
     not exist; ``key`` is its config key."""
-    metrics = evaluator.get('metrics', evaluator) if isinstance(evaluator, dict) else evaluator
+    if isinstance(evaluator, dict) and 'metrics' in evaluator:
+        metrics, key = evaluator['metrics'], f'{key}.metrics'
+    else:
+        metrics = evaluator
     listed = isinstance(metrics, (list, tuple))
     for index, metric in enumerate(metrics if listed else [metrics]):
         ann_file = metric.get('ann_file') if isinstance(metric, dict) else None
-        if ann_file and '://' not in ann_file and not osp.isfile(ann_file):
+        if ann_file and '://' not in str(ann_file) and not osp.isfile(ann_file):
             where = f'{key}[{index}]' if listed else key
             raise MissingAnnotationFileError(
-                f'{where}.ann_file {ann_file!r} does not exist: the metric reads the ground '
+                f"{where}.ann_file '{ann_file}' does not exist: the metric reads the ground "
                 'truth from it; point it at the annotation file of the dataloader it scores, or '
                 'make that file first.')
 
