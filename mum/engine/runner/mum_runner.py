@@ -16,7 +16,7 @@ from torch.utils.data import DataLoader
 
 from .weights_only_loading import CheckpointFileError
 from .work_dir_lock import WorkDirLock
-from .worker_signals import WorkerIgnoresSigterm
+from .worker_signals import leave_sigterm_to_the_main_process
 
 
 class EmptyEvaluationSetError(ValueError):
@@ -83,10 +83,8 @@ class MUMRunner(Runner):
                          seed: Optional[int] = None,
                          diff_rank_seed: bool = False) -> DataLoader:
         """mmengine's, with workers that take SIGTERM from the main process only."""
-        loader = Runner.build_dataloader(dataloader, seed=seed, diff_rank_seed=diff_rank_seed)
-        if loader.num_workers > 0 and not isinstance(loader.worker_init_fn, WorkerIgnoresSigterm):
-            loader.worker_init_fn = WorkerIgnoresSigterm(loader.worker_init_fn)
-        return loader
+        return leave_sigterm_to_the_main_process(
+            Runner.build_dataloader(dataloader, seed=seed, diff_rank_seed=diff_rank_seed))
 
     def build_val_loop(self, loop):
         """mmengine's, refusing a validation dataset without images or its annotation file."""
