@@ -121,7 +121,8 @@ def test_mum_teacher_training_step_on_the_device(mum_demo, device, amp_dtype):
     else:
         pytest.fail(f'17 training steps left every student parameter unchanged; loss scale after '
                     f'each step: {scales}')
-    assert log_vars['unsup_pseudo_boxes_per_img'] > 0 and log_vars['unsup_loss_cls'] > 0
+    assert log_vars['unsup_pseudo_boxes_per_img'] > 0, log_vars
+    assert log_vars['unsup_loss_cls'] > 0, log_vars
     assert all(torch.equal(p, b) for p, b in zip(model.teacher.parameters(), teacher_before))
     assert _devices(model.teacher) == _devices(model.student)
 
