@@ -70,7 +70,11 @@ def mum_demo(demo_workspace, request):
 
 def _model_on(cfg, device: str):
     torch.manual_seed(0)
-    model = MODELS.build(cfg.model).to(device)
+    model = MODELS.build(cfg.model)
+    # as the runner does: DINO leaves some parameters (level embeddings) uninitialised memory
+    # until init_weights, which held NaN in some test sessions
+    model.init_weights()
+    model = model.to(device)
     EMATeacherHook().ema_update(model, keep=0.0)  # the teacher starts as the student
     return model
 
