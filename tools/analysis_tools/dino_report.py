@@ -2,7 +2,8 @@
 
 Reads the runs that compare_methods.py finished and copied into the plan's lane folders (default:
 results/dino_demo_lane1, results/dino_demo_lane1_seed2, results/dino_demo_lane2 and
-results/dino_demo_lane2_seed2). A run counts when its folder RUN/seedK holds
+results/dino_demo_lane2_seed2, and results/dino_demo_no_mix_seed1 and results/dino_demo_mum_seed2,
+where two runs were trained again from the start when their checkpoints were lost). A run counts when its folder RUN/seedK holds
 compare_methods.finished and test_data.json (its last teacher scored once on the 480 validation
 images of data/demo_val480), it trained the planned 1200 iterations and its seed is one of the
 plan's (0-2).
@@ -43,7 +44,8 @@ from mum.analysis.stored_runs import ENVIRONMENT_RECORD, HELD_OUT_AP50, RunResul
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TOOL = 'dino_report'
 LANES = ('results/dino_demo_lane1', 'results/dino_demo_lane1_seed2', 'results/dino_demo_lane2',
-         'results/dino_demo_lane2_seed2')
+         'results/dino_demo_lane2_seed2', 'results/dino_demo_no_mix_seed1',
+         'results/dino_demo_mum_seed2')
 DOCUMENTS = {'summary': 'docs/dino_demo.md', 'details': 'docs/dino_demo.md'}
 METHODS = {'demo_dino_supervised': 'supervised only',
            'demo_dino_unbiased_teacher': 'no-mix teacher-student',
@@ -123,7 +125,7 @@ def summary_section(runs: RunResults) -> str:
     finished = sum(len(by_seed) for by_seed in runs.values())
     if not all(set(PLANNED_SEEDS) <= set(runs.get(run, {})) for run in METHODS):
         return (f'The comparison is running: {finished} of its {planned} runs have finished (rows '
-                'below, records in `results/dino_demo_lane*`). Its table replaces this paragraph '
+                'below, records in `results/dino_demo_*`). Its table replaces this paragraph '
                 'when the last has finished.\n')
     lines = ['| method (DINO demo, 1200 iterations) | seeds | teacher AP50, 120 images | '
              'teacher AP50, 480 images | teacher AP, 480 images | pseudo precision | '
