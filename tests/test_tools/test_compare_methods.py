@@ -256,6 +256,34 @@ def test_test_data_evaluates_the_last_checkpoint_once_and_joins_the_table(tmp_pa
     assert '| 60.0 | 25.0 |' in (tmp_path / 'compare' / 'comparison.md').read_text()
 
 
+def test_a_scored_run_whose_checkpoints_are_gone_keeps_its_score(tmp_path, monkeypatch):
+    compare_methods = import_tool('analysis_tools/compare_methods.py')
+    work_dir = _comparison_with_checkpoint(tmp_path)
+    data_dir = tmp_path / 'demo_val480'
+    generate_demo_dataset(str(data_dir), num_labeled=1, num_unlabeled=1, num_val=2,
+                          image_size=64)
+    commands = []
+    monkeypatch.setattr(compare_methods.subprocess, 'run', _fake_test(commands))
+    arguments = ['--out-dir', str(tmp_path / 'compare'), '--seeds', '0', '--no-oracle',
+                 '--configs', 'configs/mum/demo_mum.py', '--skip-training',
+                 '--test-data', str(data_dir)]
+    compare_methods.main(arguments)
+    assert len(commands) == 1
+    (work_dir / 'iter_300.pth').unlink()  # deleted to save disk: the pointer names a lost file
+    compare_methods.main(arguments)
+    (work_dir / 'last_checkpoint').unlink()  # records copied back from a --results-dir
+    compare_methods.main(arguments)
+    assert len(commands) == 1
+    assert '| 55.0 | 25.0 |' in (tmp_path / 'compare' / 'comparison.md').read_text()
+
+    other_data = tmp_path / 'other_val'
+    generate_demo_dataset(str(other_data), num_labeled=1, num_unlabeled=1, num_val=2,
+                          image_size=64)
+    with pytest.raises(SystemExit, match='--test-data: demo_mum \\(seed 0\\) has no checkpoint'):
+        compare_methods.main(arguments[:-1] + [str(other_data)])
+    assert len(commands) == 1
+
+
 @pytest.mark.parametrize('manifest', [None, dict(generator_version=1, files=[])],
                          ids=['no manifest', 'another generator version'])
 def test_test_data_that_is_not_demo_data_is_refused_before_training(tmp_path, manifest):

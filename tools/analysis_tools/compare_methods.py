@@ -51,8 +51,9 @@ one the runs log: ``tools/misc/make_demo_data.py --out DATA_DIR --num-val 480`` 
 its first 120 images are the usual validation split. Its teacher AP50 and AP join the
 tables as ``test-data teacher AP50`` and ``test-data teacher AP``; each run keeps the result in
 OUT_DIR/<run>/seed<k>/test_data.json, evaluated again only when DATA_DIR or the checkpoint
-changes. On the demo's 120 validation images the choice of images alone moves one model's AP50
-by several points (docs/demo.md), as much as the seeds do.
+changes; a run scored earlier whose checkpoints are gone keeps its score. On the demo's 120
+validation images the choice of images alone moves one model's AP50 by several points
+(docs/demo.md), as much as the seeds do.
 
 --test-ann-file FILE does the same on a held-out COCO annotation file of the runs' own dataset
 (e.g. data/bccd/annotations/bccd_test.json): tools/test.py reads FILE (absolute) as the test
@@ -378,19 +379,26 @@ def evaluate_on_test_set(run: Run, seed: int, work_dir: str, test_set: TestSet,
 
     Writes ``work_dir``/test_data.json (the test set under ``test_set.key``, the checkpoint and
     tools/test.py's metrics); nothing is done when that file already names the same test set and
-    checkpoint. ``cfg_options`` are those of the run's training (:func:`cfg_options_of_seed`),
-    given to tools/test.py before the test set's own.
+    checkpoint, or names the same test set where the run's checkpoints are gone (deleted to save
+    disk, or records copied back from a --results-dir). ``cfg_options`` are those of the run's
+    training (:func:`cfg_options_of_seed`), given to tools/test.py before the test set's own.
     """
-    checkpoint = checkpoint_in(work_dir)
-    if checkpoint is None:
-        raise SystemExit(f'{test_set.option}: {run.name} (seed {seed}) has no checkpoint in '
-                         f'{work_dir} to evaluate.')
     result_path = osp.join(work_dir, TEST_DATA_RESULT)
-    wanted = {test_set.key: test_set.path, 'checkpoint': osp.basename(checkpoint)}
+    earlier = {}
     if osp.isfile(result_path):
         with open(result_path, encoding='utf-8') as result_file:
-            if {k: v for k, v in json.load(result_file).items() if k in wanted} == wanted:
-                return
+            earlier = json.load(result_file)
+    checkpoint = checkpoint_in(work_dir)
+    if checkpoint is None or not osp.isfile(checkpoint):
+        if earlier.get(test_set.key) == test_set.path:
+            print(f'{run.name} (seed {seed}) was scored on {test_set.path} earlier and has no '
+                  f'checkpoint left in {work_dir}: its score is kept.', flush=True)
+            return
+        raise SystemExit(f'{test_set.option}: {run.name} (seed {seed}) has no checkpoint in '
+                         f'{work_dir} to evaluate.')
+    wanted = {test_set.key: test_set.path, 'checkpoint': osp.basename(checkpoint)}
+    if {k: v for k, v in earlier.items() if k in wanted} == wanted:
+        return
     test_dir = osp.join(work_dir, 'test_data')
     command = [sys.executable, osp.join(REPO, 'tools', 'test.py'), run.config, checkpoint,
                '--work-dir', test_dir, '--cfg-options', *run.options, *cfg_options,

@@ -3,10 +3,10 @@
 Reads the runs that compare_methods.py finished and copied into the plan's lane folders (default:
 results/dino_demo_lane1, results/dino_demo_lane1_seed2, results/dino_demo_lane2 and
 results/dino_demo_lane2_seed2, and results/dino_demo_no_mix_seed1 and results/dino_demo_mum_seed2,
-where two runs were trained again from the start when their checkpoints were lost). A run counts when its folder RUN/seedK holds
-compare_methods.finished and test_data.json (its last teacher scored once on the 480 validation
-images of data/demo_val480), it trained the planned 1200 iterations and its seed is one of the
-plan's (0-2).
+where two runs were trained again from the start when their checkpoints were lost). A run counts
+when its folder RUN/seedK holds compare_methods.finished and test_data.json (its last teacher
+scored once on the 480 validation images of data/demo_val480), it trained the planned 1200
+iterations and its seed is one of the plan's (0-2).
 
 Reported as the plan says, with no verdict (three seeds of a CPU demo cannot rank methods): per
 method, the teacher's AP50 on the 120 validation images (the last validation) and on the 480,
