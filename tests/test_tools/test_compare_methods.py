@@ -211,18 +211,19 @@ def _comparison_with_checkpoint(tmp_path):
     return work_dir
 
 
-def test_test_data_evaluates_the_last_checkpoint_once_and_joins_the_table(tmp_path,
-                                                                          monkeypatch):
-    compare_methods = import_tool('analysis_tools/compare_methods.py')
-    work_dir = _comparison_with_checkpoint(tmp_path)
-    data_dir = tmp_path / 'demo_val480'
-    generate_demo_dataset(str(data_dir), num_labeled=1, num_unlabeled=1, num_val=2,
-                          image_size=64)
-    commands = []
+def _tiny_demo_data(path):
+    """Demo data with two validation images of 64 px, as --test-data reads it."""
+    generate_demo_dataset(str(path), num_labeled=1, num_unlabeled=1, num_val=2, image_size=64)
+    return path
+
+
+def _fake_test(commands):
+    """A tools/test.py stand-in: each call writes a new start folder with its metrics (teacher
+    AP50 0.5 + 0.05 x the number of calls so far)."""
 
     def fake_test(command):
         commands.append(command)
-        timestamp = f'2026010{len(commands)}_000000'  # a new start folder per evaluation
+        timestamp = f'2026010{len(commands)}_000000'
         start = osp.join(command[command.index('--work-dir') + 1], timestamp)
         os.makedirs(start)
         with open(osp.join(start, f'{timestamp}.json'), 'w') as metrics:
@@ -230,15 +231,33 @@ def test_test_data_evaluates_the_last_checkpoint_once_and_joins_the_table(tmp_pa
                        'coco/bbox_mAP': 0.25}, metrics)
         return subprocess.CompletedProcess(command, 0)
 
-    monkeypatch.setattr(compare_methods.subprocess, 'run', fake_test)
+    return fake_test
+
+
+def _scored_comparison(tmp_path, monkeypatch):
+    """compare_methods with tools/test.py faked, the run of :func:`_comparison_with_checkpoint`,
+    the list of test commands it gets and the arguments that score that run with --test-data
+    (the last argument is the data dir)."""
+    compare_methods = import_tool('analysis_tools/compare_methods.py')
+    work_dir = _comparison_with_checkpoint(tmp_path)
+    data_dir = _tiny_demo_data(tmp_path / 'demo_val480')
+    commands = []
+    monkeypatch.setattr(compare_methods.subprocess, 'run', _fake_test(commands))
     arguments = ['--out-dir', str(tmp_path / 'compare'), '--seeds', '0', '--no-oracle',
                  '--configs', 'configs/mum/demo_mum.py', '--skip-training',
                  '--test-data', str(data_dir)]
+    return compare_methods, work_dir, commands, arguments
+
+
+def test_test_data_evaluates_the_last_checkpoint_once_and_joins_the_table(tmp_path,
+                                                                          monkeypatch):
+    compare_methods, work_dir, commands, arguments = _scored_comparison(tmp_path, monkeypatch)
     compare_methods.main(arguments)
 
     [command] = commands
     assert command[1].endswith(osp.join('tools', 'test.py'))
     assert command[3] == str(work_dir / 'iter_300.pth')
+    data_dir = arguments[-1]
     assert f'test_dataloader.dataset.data_root={data_dir}/' in command
     assert 'test_dataloader.dataset.ann_file=annotations/val.json' in command
     assert f'test_evaluator.ann_file={data_dir}/annotations/val.json' in command
@@ -257,16 +276,7 @@ def test_test_data_evaluates_the_last_checkpoint_once_and_joins_the_table(tmp_pa
 
 
 def test_a_scored_run_whose_checkpoints_are_gone_keeps_its_score(tmp_path, monkeypatch):
-    compare_methods = import_tool('analysis_tools/compare_methods.py')
-    work_dir = _comparison_with_checkpoint(tmp_path)
-    data_dir = tmp_path / 'demo_val480'
-    generate_demo_dataset(str(data_dir), num_labeled=1, num_unlabeled=1, num_val=2,
-                          image_size=64)
-    commands = []
-    monkeypatch.setattr(compare_methods.subprocess, 'run', _fake_test(commands))
-    arguments = ['--out-dir', str(tmp_path / 'compare'), '--seeds', '0', '--no-oracle',
-                 '--configs', 'configs/mum/demo_mum.py', '--skip-training',
-                 '--test-data', str(data_dir)]
+    compare_methods, work_dir, commands, arguments = _scored_comparison(tmp_path, monkeypatch)
     compare_methods.main(arguments)
     assert len(commands) == 1
     (work_dir / 'iter_300.pth').unlink()  # deleted to save disk: the pointer names a lost file
@@ -276,9 +286,7 @@ def test_a_scored_run_whose_checkpoints_are_gone_keeps_its_score(tmp_path, monke
     assert len(commands) == 1
     assert '| 55.0 | 25.0 |' in (tmp_path / 'compare' / 'comparison.md').read_text()
 
-    other_data = tmp_path / 'other_val'
-    generate_demo_dataset(str(other_data), num_labeled=1, num_unlabeled=1, num_val=2,
-                          image_size=64)
+    other_data = _tiny_demo_data(tmp_path / 'other_val')
     with pytest.raises(SystemExit, match='--test-data: demo_mum \\(seed 0\\) has no checkpoint'):
         compare_methods.main(arguments[:-1] + [str(other_data)])
     assert len(commands) == 1
@@ -421,23 +429,6 @@ def _write_coco(path, num_images=2):
         images=[dict(id=index, file_name=f'JPEGImages/{index}.jpg', width=64, height=64)
                 for index in range(num_images)],
         annotations=[], categories=[dict(id=1, name='RBC')])))
-
-
-def _fake_test(commands):
-    """A tools/test.py stand-in: each call writes a new start folder with its metrics (teacher
-    AP50 0.5 + 0.05 x the number of calls so far)."""
-
-    def fake_test(command):
-        commands.append(command)
-        timestamp = f'2026010{len(commands)}_000000'
-        start = osp.join(command[command.index('--work-dir') + 1], timestamp)
-        os.makedirs(start)
-        with open(osp.join(start, f'{timestamp}.json'), 'w') as metrics:
-            json.dump({'coco/bbox_mAP_50': 0.5 + 0.05 * len(commands),
-                       'coco/bbox_mAP': 0.25}, metrics)
-        return subprocess.CompletedProcess(command, 0)
-
-    return fake_test
 
 
 def test_test_ann_file_evaluates_the_last_checkpoint_once_and_joins_the_table(tmp_path,
