@@ -266,7 +266,7 @@ def train(run: Run, seed: int, work_dir: str, args: argparse.Namespace) -> None:
         options += [f'train_cfg.val_interval={args.val_interval}',
                     'train_cfg.dynamic_intervals=None',
                     f'default_hooks.checkpoint.interval={args.val_interval}']
-    # --resume: a run stopped earlier (session end, pre-emption) continues from its last
+    # --resume: a run stopped earlier (a killed job, pre-emption) continues from its last
     # checkpoint; where there is none it starts at iteration 0
     command = [sys.executable, osp.join(REPO, 'tools', 'train.py'), run.config, '--work-dir',
                work_dir, '--resume', '--cfg-options', *options]

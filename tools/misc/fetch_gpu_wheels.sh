@@ -3,7 +3,7 @@
 # without it: the wheels pinned in tools/misc/gpu_wheels.txt, for CPython $GPU_PYTHON_VERSION
 # (default 3.12) on manylinux x86_64, and the mmcv 2.1.0 source archive, into the git-ignored
 # folder .gpu_wheels/ (or the folder given as the first argument). Then checks the folder with
-# tools/misc/gpu_wheels.py: pins, platform, the dependency closure, and the 64 MiB carry limit.
+# tools/misc/gpu_wheels.py: pins, platform, the dependency closure, and the 64 MiB copy budget.
 #
 #   bash tools/misc/fetch_gpu_wheels.sh [DIR]
 #

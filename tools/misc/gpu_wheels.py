@@ -12,7 +12,8 @@ fails, naming each problem in one sentence, unless:
 * every requirement of those wheels (markers evaluated for the target) is pinned too or
   provided by the GPU machine's image (PROVIDED_BY_GPU_IMAGE), since they install with --no-deps;
 * the mmcv source archive is there and holds mmcv's setup.py;
-* with ``--with-tree``: DIR plus the repository's working tree fit the 64 MiB that travels.
+* with ``--with-tree``: DIR plus the repository's working tree fit in 64 MiB, the budget this
+  project keeps for copying both to an offline GPU machine.
 """
 import argparse
 import email.parser
@@ -32,9 +33,9 @@ from packaging.utils import canonicalize_name, parse_wheel_filename
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 PINS_FILE = osp.join(REPO, 'tools', 'misc', 'gpu_wheels.txt')
 MMCV_SDIST = 'mmcv-2.1.0.tar.gz'
-CARRY_LIMIT_BYTES = 64 * 1024 * 1024
-# Packages of the GPU machines' image (the device notes' package list of the 'cuda' image,
-# 2026-11-17) that the pinned wheels require. opencv-python stands for the image's
+COPY_BUDGET_BYTES = 64 * 1024 * 1024
+# Packages preinstalled on the offline GPU machines the check was written for (their image's
+# package list of 2026-11-17) that the pinned wheels require. opencv-python stands for the image's
 # opencv-python-headless, which provides the same cv2 module.
 PROVIDED_BY_GPU_IMAGE = frozenset({
     'torch', 'numpy', 'scipy', 'matplotlib', 'opencv-python', 'pillow', 'packaging', 'pyyaml',
@@ -155,8 +156,8 @@ def folder_bytes(folder: str) -> int:
 
 
 def working_tree_bytes(repo: str = REPO) -> int:
-    """Size of what the device tool sends besides carried paths: tracked files and untracked
-    files that git does not ignore."""
+    """Size of the working tree that is copied with the wheels: tracked files and untracked files
+    that git does not ignore."""
     listing = subprocess.run(
         ['git', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], cwd=repo,
         capture_output=True, check=True).stdout
@@ -181,10 +182,10 @@ def main(argv: Optional[Iterable[str]] = None) -> int:
         wheels, tree = folder_bytes(args.folder), working_tree_bytes()
         print(f'carried: {wheels / 2**20:.1f} MiB of wheels + {tree / 2**20:.1f} MiB of working '
               f'tree = {(wheels + tree) / 2**20:.1f} MiB (limit 64 MiB)')
-        if wheels + tree > CARRY_LIMIT_BYTES:
+        if wheels + tree > COPY_BUDGET_BYTES:
             problems.append(f'{args.folder} and the working tree hold '
-                            f'{(wheels + tree) / 2**20:.1f} MiB, more than the 64 MiB that '
-                            'travels to the GPU machine.')
+                            f'{(wheels + tree) / 2**20:.1f} MiB, more than the 64 MiB budget '
+                            'for copying them to the GPU machine.')
     for problem in problems:
         print(f'ERROR: {problem}', file=sys.stderr)
     if not problems:

@@ -10,8 +10,8 @@
 # are dropped and logged). The second writes, per seed k, fold k: bccd_train.seedk@10.json
 # (20 of the 205 train images, labeled) and bccd_train.seedk@10-unlabeled.json (the other 185;
 # their boxes are kept for the pseudo-label diagnostics only). Folds 0-4 are for results, 100+
-# for recipe probes. A read-only copy elsewhere (here ../shared/data/bccd/) is converted with
-# --voc-root pointing at it and its images linked, not copied:
+# for recipe probes. A read-only copy elsewhere (e.g. ../shared/data/bccd/, where the tests
+# look for it) is converted with --voc-root pointing at it and its images linked, not copied:
 #   mkdir -p data/bccd && ln -s "$(realpath ../shared/data/bccd/JPEGImages)" data/bccd/JPEGImages
 # The image scale below (short side 224-288 for training, 256 for testing; multiples of 32, the
 # FPN's largest stride, which MUM's tiles need) was chosen for the CPU by a probe on fold 100
