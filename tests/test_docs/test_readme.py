@@ -49,12 +49,35 @@ def test_readme_stays_short():
         'to docs/')
 
 
+def layout_paths(markdown: str) -> list:
+    """The paths named by the README's "Code layout" block: the first column of each line, where
+    ``a/b/, c/`` names ``a/b/`` and its sibling ``a/c/``."""
+    section = markdown.split('## Code layout', 1)[1]
+    block = section.split('```', 2)[1]
+    paths = []
+    for line in block.splitlines()[1:]:
+        names = [name.strip() for name in re.split(r'\s{2,}', line.strip())[0].split(',')]
+        first = names[0]
+        parent = osp.dirname(first.rstrip('/'))
+        paths += [first] + [osp.join(parent, name) for name in names[1:]]
+    return paths
+
+
+def test_the_code_layout_names_paths_that_exist():
+    paths = layout_paths(read(README))
+    assert len(paths) > 5, 'the "Code layout" block of README.md lost its lines'
+    missing = [path for path in paths if not osp.exists(osp.join(REPO, path))]
+    assert not missing, f'README.md\'s "Code layout" names paths that do not exist: {missing}'
+
+
 def test_the_parsers_on_a_small_example():
     script = '#!/bin/sh\n# README: setup\n\nbash setup.sh\n# README: tests\n# note\nrun tests\n'
     assert commands_after_markers(script) == {'# README: setup': 'bash setup.sh',
                                               '# README: tests': 'run tests'}
     markdown = 'text `bash setup.sh`\n```bash\nbash setup.sh   # 1. setup\nrun tests\n```\n'
     assert list(code_block_lines(markdown)) == ['bash setup.sh', 'run tests']
+    layout = '## Code layout\n```\nmum/ops/tiles.py   tensor code\nmum/a/, b/   two folders\n```\n'
+    assert layout_paths(layout) == ['mum/ops/tiles.py', 'mum/a/', 'mum/b/']
 
 
 @pytest.mark.parametrize('marker', CI_MARKERS)
