@@ -51,13 +51,14 @@ def git_state(repo_dir: str) -> dict:
 
     Returns:
         dict: ``git_commit`` (the full hash) and ``git_dirty`` (``git status --porcelain``
-        lists anything, untracked files included); both None where ``repo_dir`` is not a git
-        checkout or git is missing.
+        lists anything outside ``results/``, untracked files included); both None where
+        ``repo_dir`` is not a git checkout or git is missing. ``results/`` holds what runs
+        stored, not code: a comparison's own earlier records must not mark its later runs.
     """
     commit = command_output(['git', 'rev-parse', 'HEAD'], cwd=repo_dir)
     # --no-optional-locks: reading the state must not take the index lock from a commit
-    status = command_output(['git', '--no-optional-locks', 'status', '--porcelain'],
-                            cwd=repo_dir)
+    status = command_output(['git', '--no-optional-locks', 'status', '--porcelain', '--',
+                             ':/', ':(top,exclude)results'], cwd=repo_dir)
     if commit is None or status is None:
         return dict(git_commit=None, git_dirty=None)
     return dict(git_commit=commit.strip(), git_dirty=bool(status.strip()))

@@ -30,8 +30,15 @@ def test_the_commit_and_whether_the_tree_has_changes(tmp_path):
                           text=True, check=True).stdout.strip()
     clean = collect_environment(str(tmp_path), ['train'])
     assert (clean['git_commit'], clean['git_dirty']) == (head, False)
+    (tmp_path / 'results' / 'run').mkdir(parents=True)
+    (tmp_path / 'results' / 'run' / 'results.json').write_text('{}')
+    assert collect_environment(str(tmp_path), ['train'])['git_dirty'] is False, (
+        'stored results are not code: they must not mark the tree as changed')
     (tmp_path / 'code.py').write_text('x = 2\n')
     assert collect_environment(str(tmp_path), ['train'])['git_dirty'] is True
+    _git(tmp_path, 'checkout', '-q', 'code.py')
+    (tmp_path / 'new_module.py').write_text('y = 1\n')
+    assert collect_environment(str(tmp_path / 'results'), ['train'])['git_dirty'] is True
 
 
 def test_outside_a_git_checkout_the_commit_is_null(tmp_path, monkeypatch):
