@@ -72,6 +72,7 @@ def test_the_table_and_the_gaps_once_every_planned_run_has_finished(tmp_path):
            'undefined.' in section
     assert section.rstrip().endswith('Every run was trained at commit ccccccc.')
     assert 'verdict' not in section.lower() and 'helps' not in section
+    assert 'MUM − supervised only' not in dino_report.details_section(runs)  # summary has them
 
     _write_commits(lane, MUM, 2, 'd' * 40)
     assert 'trained at ccccccc, ddddddd (the plan has one commit' in dino_report.summary_section(

@@ -119,11 +119,15 @@ def commits_line(runs: RunResults) -> str:
             + ' (the plan has one commit: see the rows below).')
 
 
+def all_finished(runs: RunResults) -> bool:
+    return all(set(PLANNED_SEEDS) <= set(runs.get(run, {})) for run in METHODS)
+
+
 def summary_section(runs: RunResults) -> str:
     """Progress while runs are missing, then the table of the methods and the gaps."""
     planned = len(METHODS) * len(PLANNED_SEEDS)
     finished = sum(len(by_seed) for by_seed in runs.values())
-    if not all(set(PLANNED_SEEDS) <= set(runs.get(run, {})) for run in METHODS):
+    if not all_finished(runs):
         return (f'The comparison is running: {finished} of its {planned} runs have finished (rows '
                 'below, records in `results/dino_demo_*`). Its table replaces this paragraph '
                 'when the last has finished.\n')
@@ -144,7 +148,8 @@ def summary_section(runs: RunResults) -> str:
 
 
 def details_section(runs: RunResults) -> str:
-    """One row per finished run and seed, and the gaps over the seeds finished so far."""
+    """One row per finished run and seed, and, until the summary has them, the gaps over the seeds
+    finished so far."""
     if not runs:
         return 'No run of the comparison has finished yet.\n'
     lines = ['| seed | method | teacher AP50, 120 images | teacher AP50, 480 images | '
@@ -165,7 +170,7 @@ def details_section(runs: RunResults) -> str:
                       ', '.join(dict.fromkeys(numbers['commits'])) or 'n/a']  # leg order
             lines.append(f'| {seed} | {METHODS[run]} | ' + ' | '.join(cells) + ' |')
     gaps = gap_lines(runs)
-    if gaps:
+    if gaps and not all_finished(runs):
         lines += ['', 'Over the seeds both runs have finished so far:', '', *gaps]
     return '\n'.join(lines) + '\n'
 
