@@ -169,8 +169,8 @@ def details_section(runs: RunResults) -> str:
                       f'{numbers["seconds_per_iteration"]:.2f}', str(numbers['legs']),
                       ', '.join(dict.fromkeys(numbers['commits'])) or 'n/a']  # leg order
             lines.append(f'| {seed} | {METHODS[run]} | ' + ' | '.join(cells) + ' |')
-    gaps = gap_lines(runs)
-    if gaps and not all_finished(runs):
+    gaps = [] if all_finished(runs) else gap_lines(runs)
+    if gaps:
         lines += ['', 'Over the seeds both runs have finished so far:', '', *gaps]
     return '\n'.join(lines) + '\n'
 
